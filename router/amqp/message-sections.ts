@@ -1,0 +1,89 @@
+// Finds the sections of an encoded message by their size prefixes without decoding the body:
+// the router reads only `properties.to` and the message-annotations map (part 3 §3.2).
+
+import { Decoder } from './codec/decoder';
+import { DecodeError } from './codec/decode-error';
+import { TypeCode as T } from './codec/type-codes';
+
+export const Section = {
+  header: 0x70, deliveryAnnotations: 0x71, messageAnnotations: 0x72, properties: 0x73,
+  applicationProperties: 0x74, data: 0x75, amqpSequence: 0x76, amqpValue: 0x77, footer: 0x78,
+} as const;
+
+export interface MessageHead {
+  /** Offsets [start, end) of the message-annotations section (descriptor included), or -1. */
+  annotationsStart: number;
+  annotationsEnd: number;
+  /** Where message-annotations would go when absent: after header and delivery-annotations. */
+  insertAt: number;
+  /** properties.to, when present. */
+  to: string | undefined;
+  /** properties.reply-to, when present. */
+  replyTo: string | undefined;
+  /** The head up to and including properties has been seen whole. */
+  complete: boolean;
+}
+
+/**
+ * Scans the sections before the application data. Returns `complete: false` when `buf` ends
+ * before the properties section (or the first bare section) is whole: wait for more bytes.
+ */
+export function scanHead(buf: Buffer): MessageHead {
+  const head: MessageHead = { annotationsStart: -1, annotationsEnd: -1, insertAt: 0, to: undefined, replyTo: undefined, complete: false };
+  const d = new Decoder(buf);
+  try {
+    while (d.remaining > 0) {
+      const start = d.pos;
+      if (d.byte() !== T.described) throw new DecodeError('message section is not a described type');
+      const code = sectionCode(d);
+      if (code === Section.header || code === Section.deliveryAnnotations) { d.skip(); head.insertAt = d.pos; continue; }
+      if (code === Section.messageAnnotations) {
+        d.skip();
+        head.annotationsStart = start;
+        head.annotationsEnd = d.pos;
+        head.insertAt = start;
+        continue;
+      }
+      if (code === Section.properties) readProperties(d, head);
+      head.complete = true;
+      return head;
+    }
+  } catch (err) {
+    if (err instanceof DecodeError && err.message.startsWith('truncated')) return head;
+    throw err;
+  }
+  return head; // ran out of bytes exactly at a section boundary
+}
+
+function sectionCode(d: Decoder): number {
+  const c = d.byte();
+  if (c === T.smallulong) return d.byte();
+  if (c === T.ulong) { const v = d.u64(); return typeof v === 'number' ? v : -1; }
+  if (c === T.sym8 || c === T.sym32) {
+    const name = d.ascii(c === T.sym8 ? d.byte() : d.u32());
+    return SymbolicSections[name] ?? -1;
+  }
+  throw new DecodeError(`invalid section descriptor 0x${c.toString(16)}`);
+}
+
+const SymbolicSections: Record<string, number> = {
+  'amqp:header:list': 0x70, 'amqp:delivery-annotations:map': 0x71, 'amqp:message-annotations:map': 0x72,
+  'amqp:properties:list': 0x73, 'amqp:application-properties:map': 0x74, 'amqp:data:binary': 0x75,
+  'amqp:amqp-sequence:list': 0x76, 'amqp:amqp-value:*': 0x77, 'amqp:footer:map': 0x78,
+};
+
+/** Reads `to` (field 2) and `reply-to` (field 4) of the properties list. */
+function readProperties(d: Decoder, head: MessageHead): void {
+  const c = d.byte();
+  if (c === T.list0) return;
+  if (c !== T.list8 && c !== T.list32) throw new DecodeError('properties section is not a list');
+  const [count, end] = d.compoundHeader(c === T.list8 ? 1 : 4);
+  for (let i = 0; i < count && i <= 4; i++) {
+    if (i === 2 || i === 4) {
+      const v = d.value();
+      const text = typeof v === 'string' ? v : v !== null && typeof v === 'object' && 'value' in v && typeof v.value === 'string' ? v.value : undefined;
+      if (i === 2) head.to = text; else head.replyTo = text;
+    } else d.skip();
+  }
+  d.pos = end;
+}

@@ -1,0 +1,48 @@
+// Builds a RouterNode and its listener specs from a validated configuration.
+
+import type { LoadedConfig, ListenerEntity } from '../config/entities';
+import { resolvePort } from '../config/load-config';
+import { RouterNode } from '../node/router-node';
+import type { ListenerSpec } from '../node/listener-spec';
+import { Logging, LogSettings } from '../observe/logger';
+
+export function loggingFromConfig(config: LoadedConfig): Logging {
+  return new Logging(config.logs.map((l): LogSettings => ({
+    module: l.module,
+    enable: l.enable === 'default' ? undefined : l.enable,
+    includeTimestamp: l.includeTimestamp,
+    includeSource: l.includeSource,
+    outputFile: l.outputFile,
+  })));
+}
+
+export function nodeFromConfig(config: LoadedConfig, logging = loggingFromConfig(config)): RouterNode {
+  const r = config.router;
+  return new RouterNode({
+    id: r.id,
+    mode: r.mode,
+    defaultDistribution: r.defaultDistribution,
+    addresses: config.addresses.map((a) => ({
+      prefix: a.prefix, pattern: a.pattern, distribution: a.distribution,
+      ingressPhase: a.ingressPhase, egressPhase: a.egressPhase, waypoint: a.waypoint, priority: a.priority,
+    })),
+    logging,
+  });
+}
+
+export function listenerSpec(l: ListenerEntity): ListenerSpec {
+  return {
+    name: l.name,
+    host: l.host,
+    port: resolvePort(l.port),
+    role: l.role,
+    saslMechanisms: l.saslMechanisms ? l.saslMechanisms.split(/\s+/).filter(Boolean) : undefined,
+    authenticatePeer: l.authenticatePeer,
+    maxFrameSize: l.maxFrameSize,
+    maxSessions: l.maxSessions,
+    maxSessionFrames: l.maxSessionFrames,
+    idleTimeoutSeconds: l.idleTimeoutSeconds,
+    linkCapacity: l.linkCapacity,
+    stripAnnotations: l.stripAnnotations,
+  };
+}

@@ -1,0 +1,106 @@
+#!/usr/bin/env node
+// weftd: the router daemon. `weftd -c FILE` loads a qdrouterd-format (or .yaml/.json) file;
+// a bad file prints every problem and exits 2 with nothing started.
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { spawn } from 'node:child_process';
+import { loadConfigFile, formatConfigError } from '../config/load-config';
+import { ConfigError } from '../common/errors';
+import { listenerSpec, loggingFromConfig, nodeFromConfig } from './node-from-config';
+import { WEFT_VERSION } from '../node/router-node';
+
+const USAGE = `Usage: weftd [options]
+  -c, --config FILE     configuration file (qdrouterd format, .yaml/.yml or .json)
+                        default: /etc/qpid-dispatch/qdrouterd.conf
+  -d, --daemon          run in the background
+  -P, --pidfile FILE    write the process id to FILE
+      --ports-file FILE write {listenerName: port} as JSON once every listener is bound
+      --check           validate the configuration and exit (0 valid, 2 invalid)
+  -v, --version         print the version
+  -h, --help            this help`;
+
+interface Args { config: string; daemon: boolean; pidfile?: string; portsFile?: string; check: boolean }
+
+function parseArgs(argv: string[]): Args {
+  const a: Args = { config: '/etc/qpid-dispatch/qdrouterd.conf', daemon: false, check: false };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const value = (): string => {
+      const v = argv[++i];
+      if (v === undefined) fail(`${arg} needs a value`);
+      return v;
+    };
+    switch (arg) {
+      case '-c': case '--config': a.config = value(); break;
+      case '-d': case '--daemon': a.daemon = true; break;
+      case '-P': case '--pidfile': a.pidfile = value(); break;
+      case '--ports-file': a.portsFile = value(); break;
+      case '--check': a.check = true; break;
+      case '-v': case '--version': console.log(WEFT_VERSION); process.exit(0); break;
+      case '-h': case '--help': console.log(USAGE); process.exit(0); break;
+      default:
+        if (arg.startsWith('--config=')) a.config = arg.slice('--config='.length);
+        else fail(`unknown option ${arg}`);
+    }
+  }
+  return a;
+}
+
+function fail(message: string): never {
+  console.error(`weftd: ${message}\n${USAGE}`);
+  process.exit(2);
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  let config;
+  try {
+    config = loadConfigFile(args.config);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(formatConfigError(err));
+      process.exit(2);
+    }
+    console.error(`weftd: cannot read ${args.config}: ${(err as Error).message}`);
+    process.exit(2);
+  }
+  if (args.check) { console.log(`${args.config}: valid`); return; }
+  if (args.daemon) {
+    const rest = process.argv.slice(2).filter((x) => x !== '-d' && x !== '--daemon');
+    const child = spawn(process.execPath, [process.argv[1], ...rest], { detached: true, stdio: 'ignore' });
+    child.unref();
+    return;
+  }
+  const logging = loggingFromConfig(config);
+  const log = logging.module('ROUTER');
+  for (const w of config.warnings) log.warning(`${w.file}:${w.line}: ${w.path}: ${w.message}`);
+  const node = nodeFromConfig(config, logging);
+  log.info(`Router ${config.router.id} starting (weft ${WEFT_VERSION}, mode ${config.router.mode}) from ${path.resolve(args.config)}`);
+  if (args.pidfile) fs.writeFileSync(args.pidfile, `${process.pid}\n`);
+  const ports: Record<string, number> = {};
+  for (const l of config.listeners) {
+    try {
+      const running = await node.listen(listenerSpec(l));
+      ports[l.name] = running.port;
+    } catch (err) {
+      log.critical(`listener ${l.name} (${l.host}:${l.port}): ${(err as Error).message}`);
+      process.exit(1);
+    }
+  }
+  if (args.portsFile) {
+    const tmp = `${args.portsFile}.tmp`;
+    fs.writeFileSync(tmp, JSON.stringify(ports));
+    fs.renameSync(tmp, args.portsFile); // readers never see a half-written file
+  }
+  log.notice(`Router ${config.router.id} ready`);
+  const stop = (signal: string) => {
+    log.notice(`Router ${config.router.id} stopping (${signal})`);
+    void node.stop().then(() => { logging.close(); process.exit(0); });
+    setTimeout(() => process.exit(0), 3000).unref();
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+void main();

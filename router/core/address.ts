@@ -1,0 +1,42 @@
+// An address known to this router: its treatment and the local consumers and senders on it.
+// Anycast deliveries that no consumer can take yet wait here (not on one consumer's link), so
+// the first consumer with credit gets them and a slow one never holds them hostage.
+
+import type { Destination, Distribution } from './destination';
+
+export interface AddressSettings {
+  distribution: Distribution;
+  ingressPhase: number;
+  egressPhase: number;
+  priority?: number;
+}
+
+export class Address<C extends Destination, D = unknown> {
+  readonly consumers: C[] = [];
+  /** Sender links attached to this address (they get credit only while it has consumers). */
+  readonly senders = new Set<unknown>();
+  /** Anycast deliveries waiting for a consumer with credit, oldest first. */
+  readonly waiting: D[] = [];
+  /** Round-robin position for closest / tie-breaking. */
+  cursor = 0;
+  // Counters shown by management (later) and metrics.
+  deliveriesIn = 0;
+  deliveriesOut = 0;
+
+  constructor(readonly key: string, readonly settings: AddressSettings) {}
+
+  get distribution(): Distribution { return this.settings.distribution; }
+  get hasConsumers(): boolean { return this.consumers.length > 0; }
+  /** Nothing refers to it: it can be forgotten. */
+  get idle(): boolean { return this.consumers.length === 0 && this.senders.size === 0 && this.waiting.length === 0; }
+
+  addConsumer(c: C): void { this.consumers.push(c); }
+
+  removeConsumer(c: C): boolean {
+    const i = this.consumers.indexOf(c);
+    if (i < 0) return false;
+    this.consumers.splice(i, 1);
+    if (this.cursor > i) this.cursor--;
+    return true;
+  }
+}

@@ -1,0 +1,290 @@
+// The forwarding path: a delivery from a producer goes to the destinations the core's forwarder
+// picks, as byte-slice copies (router annotations spliced when the egress needs them);
+// outcomes and settlement travel back; credit returns to the producer as deliveries leave.
+// Nothing is dropped silently: an undeliverable unsettled delivery is released or rejected, an
+// undeliverable pre-settled one is counted and logged.
+
+import { InDelivery, OutDelivery } from '../amqp/delivery';
+import { Accepted, DeliveryState, Descriptor, ModifiedFailed, Released, rejected } from '../amqp/performatives';
+import { scanHead, MessageHead } from '../amqp/message-sections';
+import { encodeAnnotationsSection, readAnnotations, RouterAnnotations, spliceAnnotations } from '../amqp/router-annotations';
+import { forwarders } from '../core/forwarders';
+import type { ProtocolError } from '../common/errors';
+import { Consumer, Producer, RouterAddress } from './links';
+import type { RouterNode } from './router-node';
+
+/** What the router remembers of an incoming delivery while its copies are out. */
+interface InContext {
+  producer: Producer;
+  /** Copies not yet written whole. */
+  unsent: number;
+  /** Copies whose outcome has not come back (unsettled deliveries only). */
+  unsettled: number;
+  multicast: boolean;
+  worst: DeliveryState | undefined;
+  head: MessageHead;
+  annotations: RouterAnnotations | undefined;
+  payload: Buffer;
+  /** Splices per egress kind, computed once. */
+  stripped?: { prefix: Buffer; skip: number } | null;
+  annotated?: { prefix: Buffer; skip: number };
+  routingAddress: string | undefined;
+}
+
+interface OutContext { consumer: Consumer; source: InDelivery }
+
+/** rejected > accepted > modified > released (reference §4.5). */
+const OUTCOME_RANK: Record<number, number> = {
+  [Descriptor.released]: 0, [Descriptor.modified]: 1, [Descriptor.accepted]: 2, [Descriptor.rejected]: 3,
+};
+
+export class DeliveryRouter {
+  private tagCounter = 0;
+
+  constructor(private readonly node: RouterNode) {}
+
+  /** A delivery's first frame (or more frames before it could be routed). */
+  onTransfer(d: InDelivery, producer: Producer): void {
+    if (d.aborted) {
+      // Cut off before it was routed: nothing was forwarded, nothing to report.
+      d.doneRouting();
+      producer.outstanding++;
+      return this.finished(d, producer);
+    }
+    const payload = d.chunks.length === 1 ? d.chunks[0] : d.bytes();
+    let head: MessageHead;
+    try {
+      head = scanHead(payload);
+    } catch (err) {
+      return this.refuse(d, producer, rejected('amqp:decode-error', (err as Error).message));
+    }
+    if (!head.complete && !d.complete) return; // wait for the rest of the head
+    producer.outstanding++;
+    const stats = this.node.stats;
+    stats.deliveriesIngress++;
+    if (d.remoteSettled) stats.presettledDeliveries++;
+
+    let annotations: RouterAnnotations | undefined;
+    if (head.annotationsStart >= 0) {
+      try {
+        annotations = readAnnotations(payload, head);
+      } catch (err) {
+        return this.undeliverable(d, producer, rejected((err as ProtocolError).condition ?? 'amqp:invalid-field', (err as Error).message));
+      }
+      // A stripping connection's router keys are ignored on the way in.
+      if (producer.conn.stripIn && annotations.hasRouterKeys) annotations = { hasRouterKeys: true, user: annotations.user };
+    }
+    const ctx: InContext = {
+      producer, unsent: 0, unsettled: 0, multicast: false, worst: undefined, head, annotations, payload, routingAddress: undefined,
+    };
+    d.context = ctx;
+
+    let address = producer.address;
+    if (!address) {
+      const to = annotations?.to ?? head.to;
+      if (to === undefined) return this.undeliverable(d, producer, rejected('amqp:precondition-failed', 'message on an anonymous link has no to address'));
+      ctx.routingAddress = to;
+      address = this.node.lookupAddress(to, annotations?.phase ?? 0);
+      if (address!.distribution === 'unavailable') {
+        return this.undeliverable(d, producer, rejected('amqp:not-found', 'Deliveries cannot be sent to an unavailable address'));
+      }
+    } else ctx.routingAddress = producer.link.remoteAttach?.target?.address;
+    address!.deliveriesIn++;
+    this.route(d, address!);
+  }
+
+  /** Sends `d` to the destinations the address's forwarder picks, or parks or releases it. */
+  private route(d: InDelivery, address: RouterAddress): void {
+    const ctx = d.context as InContext;
+    const targets = forwarders[address.distribution].select(address);
+    if (targets.length === 0) {
+      if (address.distribution !== 'multicast' && address.hasConsumers) {
+        address.waiting.push(d); // a consumer will have credit again
+        return;
+      }
+      return this.undeliverable(d, ctx.producer, Released);
+    }
+    ctx.multicast = address.distribution === 'multicast';
+    for (const c of targets) this.sendCopy(d, ctx, c);
+    d.doneRouting();
+  }
+
+  private sendCopy(d: InDelivery, ctx: InContext, c: Consumer): void {
+    const splice = this.spliceFor(ctx, c);
+    const tag = Buffer.allocUnsafe(8);
+    tag.writeUInt32BE(0, 0);
+    tag.writeUInt32BE(this.tagCounter = (this.tagCounter + 1) >>> 0, 4);
+    const out = new OutDelivery(c.link, d, tag, d.remoteSettled, d.messageFormat, splice?.prefix, splice?.skip ?? 0);
+    out.context = { consumer: c, source: d } satisfies OutContext;
+    d.addReader(out);
+    ctx.unsent++;
+    if (!d.remoteSettled) { ctx.unsettled++; c.unsettled.add(out); }
+    c.address.deliveriesOut++;
+    this.node.stats.deliveriesEgress++;
+    c.link.send(out);
+  }
+
+  /** Router annotations for this egress: stripped for normal clients, added for `stripAnnotations: no|in`. */
+  private spliceFor(ctx: InContext, c: Consumer): { prefix: Buffer; skip: number } | undefined {
+    if (c.conn.stripOut) {
+      if (!ctx.annotations?.hasRouterKeys) return undefined;
+      if (ctx.stripped === undefined) ctx.stripped = spliceAnnotations(ctx.payload, ctx.head, encodeAnnotationsSection(ctx.annotations.user, undefined));
+      return ctx.stripped ?? undefined;
+    }
+    if (!ctx.annotated) {
+      const me = `0/${this.node.id}`;
+      const a = ctx.annotations;
+      ctx.annotated = spliceAnnotations(ctx.payload, ctx.head, encodeAnnotationsSection(a?.user ?? [], {
+        phase: a?.phase, stream: a?.stream, to: ctx.producer.address ? ctx.routingAddress : a?.to,
+        ingress: a?.ingress ?? me, trace: [...(a?.trace ?? []), me],
+      }));
+    }
+    return ctx.annotated;
+  }
+
+  /** No destination: released/rejected back to an unsettled sender; counted and logged if pre-settled. */
+  private undeliverable(d: InDelivery, producer: Producer, state: DeliveryState): void {
+    const stats = this.node.stats;
+    stats.undeliverable++;
+    if (d.remoteSettled) {
+      stats.droppedPresettledDeliveries++;
+      this.node.logDroppedPresettled(producer, state);
+    } else {
+      this.count(state);
+      d.settle(state);
+    }
+    d.doneRouting();
+    this.finished(d, producer);
+  }
+
+  /** Refuses a delivery that could not even be read; the producer did not count it yet. */
+  private refuse(d: InDelivery, producer: Producer, state: DeliveryState): void {
+    producer.outstanding++;
+    this.undeliverable(d, producer, state);
+  }
+
+  /** The delivery has left the router (or been given up): the producer gets its credit back. */
+  private finished(_d: InDelivery, producer: Producer): void {
+    producer.outstanding--;
+    producer.grant();
+  }
+
+  /** A copy has been written whole. */
+  onSent(out: OutDelivery): void {
+    const oc = out.context as OutContext | undefined;
+    if (!oc) return;
+    const ctx = oc.source.context as InContext;
+    if (--ctx.unsent === 0) this.finished(oc.source, ctx.producer);
+  }
+
+  /** The consumer updated or settled a copy. */
+  onDisposition(out: OutDelivery): void {
+    const oc = out.context as OutContext | undefined;
+    if (!oc) return;
+    const state = out.remoteState;
+    const terminal = state !== undefined && OUTCOME_RANK[state.code] !== undefined;
+    if (!out.remoteSettled && !terminal) return; // e.g. `received`: nothing to relay
+    this.copyOutcome(out, oc, terminal ? state! : Accepted);
+    if (!out.remoteSettled) out.settle();
+  }
+
+  private copyOutcome(out: OutDelivery, oc: OutContext, state: DeliveryState): void {
+    if (!oc.consumer.unsettled.delete(out)) return; // already accounted
+    const d = oc.source;
+    const ctx = d.context as InContext;
+    if (ctx.multicast) {
+      if (!ctx.worst || OUTCOME_RANK[state.code] > OUTCOME_RANK[ctx.worst.code]) ctx.worst = state;
+      if (--ctx.unsettled > 0) return;
+      state = ctx.worst!;
+    } else ctx.unsettled--;
+    this.count(state);
+    d.settle(state);
+  }
+
+  private count(state: DeliveryState): void {
+    const s = this.node.stats;
+    switch (state.code) {
+      case Descriptor.accepted: s.acceptedDeliveries++; break;
+      case Descriptor.rejected: s.rejectedDeliveries++; break;
+      case Descriptor.released: s.releasedDeliveries++; break;
+      case Descriptor.modified: s.modifiedDeliveries++; break;
+    }
+  }
+
+  /** A consumer has credit: give it deliveries waiting on its address. */
+  onCredit(c: Consumer): void {
+    const address = c.address;
+    while (address.waiting.length > 0) {
+      const targets = forwarders[address.distribution].select(address);
+      if (targets.length === 0) return;
+      const d = address.waiting.shift()!;
+      const ctx = d.context as InContext;
+      for (const t of targets) this.sendCopy(d, ctx, t);
+      d.doneRouting();
+    }
+  }
+
+  /** A consumer went away: its queued copies go elsewhere, its unsettled ones back to their senders. */
+  consumerGone(c: Consumer): void {
+    const address = c.address;
+    address.removeConsumer(c);
+    const queued = c.link.queue.splice(0);
+    for (const out of queued) {
+      const oc = out.context as OutContext;
+      const d = oc.source;
+      const ctx = d.context as InContext;
+      ctx.unsent--;
+      c.unsettled.delete(out);
+      if (out.started) {
+        // Partly written: the consumer may have seen part of it.
+        if (!d.remoteSettled) this.copyLost(d, ctx, ModifiedFailed);
+        else this.node.stats.droppedPresettledDeliveries++;
+        d.readerDone(out);
+        if (ctx.unsent === 0) this.finished(d, ctx.producer);
+        continue;
+      }
+      if (!ctx.multicast) {
+        if (!d.remoteSettled) ctx.unsettled--;
+        d.routed = false; // keep its bytes while it is re-routed
+        d.readerDone(out);
+        this.reroute(d, address);
+      } else {
+        if (!d.remoteSettled) this.copyLost(d, ctx, Released);
+        d.readerDone(out);
+        if (ctx.unsent === 0) this.finished(d, ctx.producer);
+      }
+    }
+    for (const out of [...c.unsettled]) {
+      const oc = out.context as OutContext;
+      this.copyOutcome(out, oc, ModifiedFailed);
+    }
+    if (!address.hasConsumers) {
+      for (const d of address.waiting.splice(0)) {
+        const ctx = d.context as InContext;
+        this.undeliverable(d, ctx.producer, Released);
+      }
+      for (const p of address.senders) (p as Producer).grant();
+    }
+    this.node.releaseAddress(address);
+  }
+
+  private copyLost(d: InDelivery, ctx: InContext, state: DeliveryState): void {
+    if (ctx.multicast) {
+      if (!ctx.worst || OUTCOME_RANK[state.code] > OUTCOME_RANK[ctx.worst.code]) ctx.worst = state;
+      if (--ctx.unsettled === 0) { this.count(ctx.worst!); d.settle(ctx.worst!); }
+    } else { ctx.unsettled--; this.count(state); d.settle(state); }
+  }
+
+  private reroute(d: InDelivery, address: RouterAddress): void {
+    // Still counted in its producer's outstanding deliveries: route() does not count it again.
+    this.route(d, address);
+  }
+
+  /** A producer went away: deliveries parked for it stay (their payload is whole or aborted). */
+  producerGone(p: Producer): void {
+    if (p.address) {
+      p.address.senders.delete(p);
+      this.node.releaseAddress(p.address);
+    }
+  }
+}

@@ -1,0 +1,46 @@
+// The router's view of the links of client connections: a producer (the client's sender, our
+// receiver) and a consumer (the client's receiver, our sender, a destination for the core).
+
+import type { ReceiverLink, SenderLink } from '../amqp/link';
+import type { OutDelivery } from '../amqp/delivery';
+import type { Address } from '../core/address';
+import type { Destination } from '../core/destination';
+import type { ClientConnection } from './client-connection';
+
+export type RouterAddress = Address<Consumer, import('../amqp/delivery').InDelivery>;
+
+export class Producer {
+  /** Deliveries received and not yet forwarded (or released): credit given back as they go. */
+  outstanding = 0;
+
+  constructor(
+    readonly link: ReceiverLink,
+    readonly conn: ClientConnection,
+    /** Undefined for an anonymous-relay link (routing by each message's `to`). */
+    readonly address: RouterAddress | undefined,
+    readonly capacity: number,
+  ) {}
+
+  /** Gives the sender credit up to the link capacity while its messages can go somewhere. */
+  grant(): void {
+    const link = this.link;
+    if (link.localDetached) return;
+    if (this.address && !this.address.hasConsumers) {
+      // Nobody to take them: ask the sender to give back the credit it has.
+      if (link.linkCredit > 0 && !link.drainRequested) link.setCredit(link.linkCredit, true);
+      return;
+    }
+    const target = this.capacity - this.outstanding;
+    if (target > link.linkCredit || link.drainRequested) link.setCredit(Math.max(target, link.linkCredit), false);
+  }
+}
+
+export class Consumer implements Destination {
+  /** Copies sent and not yet settled by the client. */
+  readonly unsettled = new Set<OutDelivery>();
+
+  constructor(readonly link: SenderLink, readonly conn: ClientConnection, readonly address: RouterAddress) {}
+
+  get capacity(): number { return this.link.linkCredit - this.link.queue.length; }
+  get load(): number { return this.link.queue.length + this.unsettled.size; }
+}
