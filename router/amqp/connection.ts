@@ -88,6 +88,7 @@ function flushAll(): void {
 
 export class Connection {
   readonly writer = new FrameWriter();
+  private readonly decoder = new Decoder(Buffer.alloc(0));
   private readonly parser: FrameParser;
   private phase: Phase = 'header';
   private saslDone = false;
@@ -389,14 +390,14 @@ export class Connection {
   }
 
   private onFrame(channel: number, body: Buffer): void {
-    const d = new Decoder(body);
+    const d = this.decoder.reset(body);
     const code = readDescriptor(d);
     const f = decodeFields(d, code);
     if (this.traceOn) this.options.trace!('<-', channel, PerformativeNames[code] ?? String(code), f, body.length - d.pos);
     if (code === Descriptor.transfer) {
       const s = this.remoteSessions.get(channel);
       if (!s) throw new ProtocolError('amqp:connection:framing-error', `transfer on channel ${channel}, which has no session`);
-      return this.onSessionFrame(s, () => s.onTransfer(f as unknown as Transfer, body.subarray(d.pos)));
+      return this.onSessionFrame(s, code, f, body.subarray(d.pos));
     }
     if (d.remaining !== 0) throw new DecodeError(`${PerformativeNames[code]}: ${d.remaining} unexpected bytes after the performative`);
     switch (code) {
@@ -406,25 +407,24 @@ export class Connection {
       case Descriptor.flow: case Descriptor.disposition: case Descriptor.attach: case Descriptor.detach: case Descriptor.end: {
         const s = this.remoteSessions.get(channel);
         if (!s) throw new ProtocolError('amqp:connection:framing-error', `${PerformativeNames[code]} on channel ${channel}, which has no session`);
-        return this.onSessionFrame(s, () => {
-          switch (code) {
-            case Descriptor.flow: return s.onFlow(f as unknown as Flow);
-            case Descriptor.disposition: return s.onDisposition(f as unknown as Disposition);
-            case Descriptor.attach: return this.onAttach(s, f as unknown as Attach);
-            case Descriptor.detach: return this.onDetach(s, f as unknown as Detach);
-            case Descriptor.end: return this.onEnd(s, f as unknown as End);
-          }
-        });
+        return this.onSessionFrame(s, code, f, undefined);
       }
       default: throw new ProtocolError('amqp:connection:framing-error', `unexpected performative 0x${code.toString(16)}`);
     }
   }
 
   /** Session-level errors end that session only. */
-  private onSessionFrame(s: Session, handle: () => void): void {
+  private onSessionFrame(s: Session, code: number, f: Record<string, unknown>, payload: Buffer | undefined): void {
     if (s.localEnded) return; // frames in flight after our end
     try {
-      handle();
+      switch (code) {
+        case Descriptor.transfer: return s.onTransfer(f as unknown as Transfer, payload!);
+        case Descriptor.flow: return s.onFlow(f as unknown as Flow);
+        case Descriptor.disposition: return s.onDisposition(f as unknown as Disposition);
+        case Descriptor.attach: return this.onAttach(s, f as unknown as Attach);
+        case Descriptor.detach: return this.onDetach(s, f as unknown as Detach);
+        case Descriptor.end: return this.onEnd(s, f as unknown as End);
+      }
     } catch (err) {
       if (err instanceof ProtocolError && err.condition?.startsWith('amqp:session:')) {
         this.endSessionWithError(s, { condition: err.condition, description: err.message });

@@ -48,25 +48,44 @@ export class FrameParser {
     if (this.pendingBytes < size) return undefined;
     const frame = this.gather(size);
     this.consume(size);
-    return { type: frame[5], channel: frame.readUInt16BE(6), body: frame.subarray(doff * 4), size };
+    // One frame object, reused: the caller is done with it before asking for the next.
+    const f = this.frame;
+    f.type = frame[5];
+    f.channel = frame.readUInt16BE(6);
+    f.body = frame.subarray(doff * 4);
+    f.size = size;
+    return f;
   }
+
+  private readonly frame: Frame = { type: 0, channel: 0, body: EMPTY, size: 0 };
 
   /** The first n bytes as one Buffer (a slice when they lie in the first chunk, else one concatenation). */
   private gather(n: number): Buffer {
     const first = this.pending[0];
     if (first.length >= n) return first.subarray(0, n);
-    const merged = Buffer.concat(this.pending, this.pendingBytes);
-    this.pending = [merged];
-    return merged.subarray(0, n);
+    // The frame spans chunks: copy just its bytes, and leave the rest of the last chunk in place.
+    const out = Buffer.allocUnsafe(n);
+    let filled = 0;
+    for (const chunk of this.pending) {
+      const k = Math.min(chunk.length, n - filled);
+      chunk.copy(out, filled, 0, k);
+      filled += k;
+      if (filled === n) break;
+    }
+    return out;
   }
 
   private consume(n: number): void {
     this.pendingBytes -= n;
-    const first = this.pending[0];
-    if (first.length === n) this.pending.shift();
-    else this.pending[0] = first.subarray(n);
+    while (n > 0) {
+      const first = this.pending[0];
+      if (first.length <= n) { this.pending.shift(); n -= first.length; }
+      else { this.pending[0] = first.subarray(n); n = 0; }
+    }
   }
 }
+
+const EMPTY = Buffer.alloc(0);
 
 export const AMQP_HEADER = Buffer.from([0x41, 0x4d, 0x51, 0x50, 0, 1, 0, 0]);
 export const SASL_HEADER = Buffer.from([0x41, 0x4d, 0x51, 0x50, 3, 1, 0, 0]);

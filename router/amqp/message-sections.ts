@@ -10,6 +10,11 @@ export const Section = {
   applicationProperties: 0x74, data: 0x75, amqpSequence: 0x76, amqpValue: 0x77, footer: 0x78,
 } as const;
 
+/** Shared by every message without header, delivery-annotations or message-annotations (read only). */
+const BARE_HEAD: MessageHead = Object.freeze({ annotationsStart: -1, annotationsEnd: -1, insertAt: 0, to: undefined, replyTo: undefined, complete: true });
+/** Scanning is synchronous: one decoder serves every call. */
+const scratch = new Decoder(Buffer.alloc(0));
+
 export interface MessageHead {
   /** Offsets [start, end) of the message-annotations section (descriptor included), or -1. */
   annotationsStart: number;
@@ -28,9 +33,11 @@ export interface MessageHead {
  * Scans the sections before the application data. Returns `complete: false` when `buf` ends
  * before the properties section (or the first bare section) is whole: wait for more bytes.
  */
-export function scanHead(buf: Buffer): MessageHead {
+export function scanHead(buf: Buffer, needTo = true): MessageHead {
+  // Fast path: a message that starts with its bare part has no annotations to look at.
+  if (!needTo && buf.length >= 3 && buf[0] === T.described && buf[1] === T.smallulong && buf[2] >= Section.properties) return BARE_HEAD;
   const head: MessageHead = { annotationsStart: -1, annotationsEnd: -1, insertAt: 0, to: undefined, replyTo: undefined, complete: false };
-  const d = new Decoder(buf);
+  const d = scratch.reset(buf);
   try {
     while (d.remaining > 0) {
       const start = d.pos;

@@ -29,9 +29,11 @@ interface InContext {
   stripped?: { prefix: Buffer; skip: number } | null;
   annotated?: { prefix: Buffer; skip: number };
   routingAddress: string | undefined;
+  /** Counted in the producer's deliveries awaiting an outcome. */
+  awaiting: boolean;
 }
 
-interface OutContext { consumer: Consumer; source: InDelivery }
+const EMPTY = Buffer.alloc(0);
 
 /** rejected > accepted > modified > released (reference §4.5). */
 const OUTCOME_RANK: Record<number, number> = {
@@ -54,7 +56,7 @@ export class DeliveryRouter {
     const payload = d.chunks.length === 1 ? d.chunks[0] : d.bytes();
     let head: MessageHead;
     try {
-      head = scanHead(payload);
+      head = scanHead(payload, producer.address === undefined);
     } catch (err) {
       return this.refuse(d, producer, rejected('amqp:decode-error', (err as Error).message));
     }
@@ -75,7 +77,7 @@ export class DeliveryRouter {
       if (producer.conn.stripIn && annotations.hasRouterKeys) annotations = { hasRouterKeys: true, user: annotations.user };
     }
     const ctx: InContext = {
-      producer, unsent: 0, unsettled: 0, multicast: false, worst: undefined, head, annotations, payload, routingAddress: undefined,
+      producer, unsent: 0, unsettled: 0, multicast: false, worst: undefined, head, annotations, payload, routingAddress: undefined, awaiting: false,
     };
     d.context = ctx;
 
@@ -107,15 +109,21 @@ export class DeliveryRouter {
     ctx.multicast = address.distribution === 'multicast';
     for (const c of targets) this.sendCopy(d, ctx, c);
     d.doneRouting();
+    this.forgetHead(ctx);
+  }
+
+  /** The head was only needed to route and splice: let the socket chunk it points into go. */
+  private forgetHead(ctx: InContext): void {
+    ctx.payload = EMPTY;
   }
 
   private sendCopy(d: InDelivery, ctx: InContext, c: Consumer): void {
-    const splice = this.spliceFor(ctx, c);
+    const splice = this.spliceFor(d, ctx, c);
     const tag = Buffer.allocUnsafe(8);
     tag.writeUInt32BE(0, 0);
     tag.writeUInt32BE(this.tagCounter = (this.tagCounter + 1) >>> 0, 4);
     const out = new OutDelivery(c.link, d, tag, d.remoteSettled, d.messageFormat, splice?.prefix, splice?.skip ?? 0);
-    out.context = { consumer: c, source: d } satisfies OutContext;
+    out.context = c;
     d.addReader(out);
     ctx.unsent++;
     if (!d.remoteSettled) { ctx.unsettled++; c.unsettled.add(out); }
@@ -125,7 +133,9 @@ export class DeliveryRouter {
   }
 
   /** Router annotations for this egress: stripped for normal clients, added for `stripAnnotations: no|in`. */
-  private spliceFor(ctx: InContext, c: Consumer): { prefix: Buffer; skip: number } | undefined {
+  private spliceFor(d: InDelivery, ctx: InContext, c: Consumer): { prefix: Buffer; skip: number } | undefined {
+    // A re-routed delivery has forgotten its head but still holds its first bytes.
+    if (ctx.payload.length === 0) ctx.payload = d.bytes();
     if (c.conn.stripOut) {
       if (!ctx.annotations?.hasRouterKeys) return undefined;
       if (ctx.stripped === undefined) ctx.stripped = spliceAnnotations(ctx.payload, ctx.head, encodeAnnotationsSection(ctx.annotations.user, undefined));
@@ -171,34 +181,46 @@ export class DeliveryRouter {
 
   /** A copy has been written whole. */
   onSent(out: OutDelivery): void {
-    const oc = out.context as OutContext | undefined;
-    if (!oc) return;
-    const ctx = oc.source.context as InContext;
-    if (--ctx.unsent === 0) this.finished(oc.source, ctx.producer);
+    if (!(out.context instanceof Consumer)) return;
+    const d = out.source as InDelivery;
+    const ctx = d.context as InContext;
+    if (--ctx.unsent === 0) {
+      if (!d.remoteSettled && !d.localSettled) { ctx.awaiting = true; ctx.producer.awaitingOutcome++; }
+      this.finished(d, ctx.producer);
+    }
   }
 
   /** The consumer updated or settled a copy. */
   onDisposition(out: OutDelivery): void {
-    const oc = out.context as OutContext | undefined;
-    if (!oc) return;
+    if (!(out.context instanceof Consumer)) return;
     const state = out.remoteState;
     const terminal = state !== undefined && OUTCOME_RANK[state.code] !== undefined;
     if (!out.remoteSettled && !terminal) return; // e.g. `received`: nothing to relay
-    this.copyOutcome(out, oc, terminal ? state! : Accepted);
+    this.copyOutcome(out, out.context, terminal ? state! : Accepted);
     if (!out.remoteSettled) out.settle();
   }
 
-  private copyOutcome(out: OutDelivery, oc: OutContext, state: DeliveryState): void {
-    if (!oc.consumer.unsettled.delete(out)) return; // already accounted
-    const d = oc.source;
+  private copyOutcome(out: OutDelivery, consumer: Consumer, state: DeliveryState): void {
+    if (!consumer.unsettled.delete(out)) return; // already accounted
+    const d = out.source as InDelivery;
     const ctx = d.context as InContext;
     if (ctx.multicast) {
       if (!ctx.worst || OUTCOME_RANK[state.code] > OUTCOME_RANK[ctx.worst.code]) ctx.worst = state;
       if (--ctx.unsettled > 0) return;
       state = ctx.worst!;
     } else ctx.unsettled--;
+    this.settleIn(d, ctx, state);
+  }
+
+  /** Settles an incoming delivery with its outcome; its producer may get credit back. */
+  private settleIn(d: InDelivery, ctx: InContext, state: DeliveryState): void {
     this.count(state);
     d.settle(state);
+    if (ctx.awaiting) {
+      ctx.awaiting = false;
+      ctx.producer.awaitingOutcome--;
+      ctx.producer.grant();
+    }
   }
 
   private count(state: DeliveryState): void {
@@ -221,6 +243,7 @@ export class DeliveryRouter {
       const ctx = d.context as InContext;
       for (const t of targets) this.sendCopy(d, ctx, t);
       d.doneRouting();
+      this.forgetHead(ctx);
     }
   }
 
@@ -230,8 +253,7 @@ export class DeliveryRouter {
     address.removeConsumer(c);
     const queued = c.link.queue.splice(0);
     for (const out of queued) {
-      const oc = out.context as OutContext;
-      const d = oc.source;
+      const d = out.source as InDelivery;
       const ctx = d.context as InContext;
       ctx.unsent--;
       c.unsettled.delete(out);
@@ -254,10 +276,7 @@ export class DeliveryRouter {
         if (ctx.unsent === 0) this.finished(d, ctx.producer);
       }
     }
-    for (const out of [...c.unsettled]) {
-      const oc = out.context as OutContext;
-      this.copyOutcome(out, oc, ModifiedFailed);
-    }
+    for (const out of [...c.unsettled]) this.copyOutcome(out, c, ModifiedFailed);
     if (!address.hasConsumers) {
       for (const d of address.waiting.splice(0)) {
         const ctx = d.context as InContext;
@@ -271,8 +290,8 @@ export class DeliveryRouter {
   private copyLost(d: InDelivery, ctx: InContext, state: DeliveryState): void {
     if (ctx.multicast) {
       if (!ctx.worst || OUTCOME_RANK[state.code] > OUTCOME_RANK[ctx.worst.code]) ctx.worst = state;
-      if (--ctx.unsettled === 0) { this.count(ctx.worst!); d.settle(ctx.worst!); }
-    } else { ctx.unsettled--; this.count(state); d.settle(state); }
+      if (--ctx.unsettled === 0) this.settleIn(d, ctx, ctx.worst!);
+    } else { ctx.unsettled--; this.settleIn(d, ctx, state); }
   }
 
   private reroute(d: InDelivery, address: RouterAddress): void {

@@ -12,6 +12,8 @@ export type RouterAddress = Address<Consumer, import('../amqp/delivery').InDeliv
 export class Producer {
   /** Deliveries received and not yet forwarded (or released): credit given back as they go. */
   outstanding = 0;
+  /** Unsettled deliveries forwarded whose outcome has not come back yet. */
+  awaitingOutcome = 0;
 
   constructor(
     readonly link: ReceiverLink,
@@ -30,7 +32,9 @@ export class Producer {
       if (link.linkCredit > 0 && !link.drainRequested) link.setCredit(link.linkCredit, true);
       return;
     }
-    const target = this.capacity - this.outstanding;
+    // At most `capacity` deliveries inside the router, and (for unsettled ones) at most twice
+    // that waiting for an outcome: the router's memory per link stays bounded.
+    const target = Math.min(this.capacity - this.outstanding, 2 * this.capacity - this.outstanding - this.awaitingOutcome);
     if (target > link.linkCredit || link.drainRequested) link.setCredit(Math.max(target, link.linkCredit), false);
   }
 }

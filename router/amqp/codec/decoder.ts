@@ -10,6 +10,14 @@ export class Decoder {
 
   get remaining(): number { return this.end - this.pos; }
 
+  /** Points the decoder at new bytes (one decoder is reused per connection on the fast path). */
+  reset(buf: Buffer, pos = 0, end = buf.length): this {
+    this.buf = buf;
+    this.pos = pos;
+    this.end = end;
+    return this;
+  }
+
   need(n: number): void {
     if (this.pos + n > this.end) throw new DecodeError(`truncated value at offset ${this.pos}: need ${n} bytes, have ${this.end - this.pos}`);
   }
