@@ -248,7 +248,10 @@ export class Connection {
     const out = this.writer.take();
     if (out) {
       this.lastWriteAt = Date.now();
-      this.transport.write(out);
+      const room = this.transport.write(out);
+      // Links that stopped because our own batch was full go on next turn; 'drain' only
+      // comes when the socket itself pushed back.
+      if (room && this.blockedLinks.size > 0) this.onDrain();
     }
   }
 
@@ -504,7 +507,7 @@ export class Connection {
       link.current = undefined;
       d.aborted = true;
       d.complete = true;
-      if (d.routed) for (const r of d.readers) this.wake(r.link);
+      if (d.routed) for (const r of d.readers) r.link.connection.wake(r.link);
       else this.events.onTransfer(d);
     }
   }

@@ -121,8 +121,7 @@ export class SenderLink extends Link {
     if (!this.drain || this.queue.length > 0) return;
     this.deliveryCount = serialAdd(this.deliveryCount, this.linkCredit);
     this.linkCredit = 0;
-    this.drain = false;
-    this.session.queueFlow(this);
+    this.session.queueFlow(this); // the flow clears `drain` when it is written
   }
 
   protected override onDetached(): void {

@@ -49,7 +49,7 @@ function writeFrames(c: Connection, link: SenderLink, d: OutDelivery): boolean {
     const avail = d.available();
     const complete = d.source.complete;
     if (avail === 0 && !complete) return false; // woken again when more bytes arrive
-    const room = maxFrame - 8 - 40 - d.tag.length;
+    const room = maxFrame - 8 - transferSize(link.handle, d);
     const n = avail < room ? avail : room;
     const more = !(complete && n === avail);
     writeTransfer(c, link, d, more, false, n);
@@ -87,6 +87,15 @@ function writeTransfer(c: Connection, link: SenderLink, d: OutDelivery, more: bo
   s.nextOutgoingId = serialAdd(s.nextOutgoingId, 1);
   s.remoteIncomingWindow--;
   if (c.traceOn) c.traceTransfer(link, d, more, aborted, n);
+}
+
+/** Bytes of the transfer performative as writeTransfer writes it (with `more`, the larger case). */
+function transferSize(handle: number, d: OutDelivery): number {
+  return 7 + uintSize(handle) + uintSize(d.id) + 2 + d.tag.length + uintSize(d.messageFormat) + 1;
+}
+
+function uintSize(v: number): number {
+  return v === 0 ? 1 : v < 256 ? 2 : 5;
 }
 
 function putUint(b: Buffer, p: number, v: number): number {

@@ -165,7 +165,7 @@ export class Session {
       d.push(payload);
       if (!t.more) { d.complete = true; link.current = undefined; }
     }
-    if (d.routed) { for (const r of d.readers) this.connection.wake(r.link); }
+    if (d.routed) { for (const r of d.readers) r.link.connection.wake(r.link); }
     else this.connection.events.onTransfer(d);
   }
 
@@ -217,7 +217,11 @@ export class Session {
       f.deliveryCount = link.deliveryCount;
       f.linkCredit = link.linkCredit;
       if (link instanceof ReceiverLink && link.drainRequested) f.drain = true;
-      if (link instanceof SenderLink) { f.available = link.queue.length; if (link.drain) f.drain = true; }
+      if (link instanceof SenderLink) {
+        f.available = link.queue.length;
+        // The flow that reports a finished drain carries drain=true, as the peer asked.
+        if (link.drain && link.linkCredit === 0) { f.drain = true; link.drain = false; }
+      }
       this.sendFrame(Descriptor.flow, f);
     }
     this.flowsDue.clear();

@@ -47,6 +47,7 @@ export class DeliveryRouter {
 
   /** A delivery's first frame (or more frames before it could be routed). */
   onTransfer(d: InDelivery, producer: Producer): void {
+    if (d.context !== undefined) return; // already routed and waiting for a consumer's credit
     if (d.aborted) {
       // Cut off before it was routed: nothing was forwarded, nothing to report.
       d.doneRouting();

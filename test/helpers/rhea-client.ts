@@ -75,3 +75,22 @@ export function collectMessages(r: Receiver): EventContext[] {
   r.on('message', (ctx: EventContext) => { got.push(ctx); });
   return got;
 }
+
+/** The link fields of a flow the router sent on a link. */
+export interface FlowSeen { delivery_count?: number; link_credit?: number; drain?: boolean; available?: number }
+
+/**
+ * Records the flows the router sends on a receiver, as they arrive (rhea keeps no history and
+ * only raises `receiver_drained` for a flow with drain set: a test can say what came instead).
+ */
+export function recordFlows(r: Receiver): FlowSeen[] {
+  const flows: FlowSeen[] = [];
+  const link = r as unknown as { on_flow(frame: { performative: FlowSeen }): void };
+  const onFlow = link.on_flow;
+  link.on_flow = function (frame) {
+    const f = frame.performative;
+    flows.push({ delivery_count: f.delivery_count, link_credit: f.link_credit, drain: f.drain, available: f.available });
+    onFlow.call(this, frame);
+  };
+  return flows;
+}
