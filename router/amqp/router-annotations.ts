@@ -3,7 +3,6 @@
 
 import { Decoder } from './codec/decoder';
 import { Encoder } from './codec/encoder';
-import { TypeCode as T } from './codec/type-codes';
 import { DecodeError } from './codec/decode-error';
 import { AmqpMap, AmqpSymbol, AmqpValue } from './codec/values';
 import { MessageHead } from './message-sections';
