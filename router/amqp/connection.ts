@@ -129,8 +129,17 @@ export class Connection {
     transport.on('close', () => this.onTransportClosed());
     (transport as { setNoDelay?: (b: boolean) => void }).setNoDelay?.(true);
     if (!options.server) this.startClient();
-    const idle = options.idleTimeoutMs ?? 0;
-    this.timer = setInterval(() => this.tick(), Math.max(250, Math.min(idle > 0 ? idle / 4 : 1000, 1000)));
+    this.startTimer();
+  }
+
+  /** Ticks often enough for our idle timeout and for the heartbeats the peer asked for. */
+  private startTimer(): void {
+    clearInterval(this.timer);
+    const periods = [1000];
+    const idle = this.options.idleTimeoutMs ?? 0;
+    if (idle > 0) periods.push(idle / 4);
+    if (this.remoteIdleTimeoutMs > 0) periods.push(this.remoteIdleTimeoutMs / 4);
+    this.timer = setInterval(() => this.tick(), Math.max(25, Math.min(...periods)));
     this.timer.unref();
   }
 
@@ -159,8 +168,12 @@ export class Connection {
   close(error?: ErrorCondition): void {
     if (this.localClosed || this.phase === 'closed') return;
     if (!this.localOpened && this.phase === 'amqp') this.open();
+    if (this.phase === 'amqp') {
+      this.emitPendingState(); // settlements decided before the close still go out
+      this.localClosed = true;
+      this.sendFrame(0, Descriptor.close, { error });
+    }
     this.localClosed = true;
-    if (this.phase === 'amqp') this.sendFrame(0, Descriptor.close, { error });
     this.flush();
     if (this.remoteClosed || this.phase !== 'amqp') this.shutdown(error);
     else {
@@ -203,6 +216,7 @@ export class Connection {
 
   sendFrame(channel: number, code: number, value: object, type: number = FrameType.amqp): void {
     if (this.phase === 'closed') return;
+    if (this.localClosed && code !== Descriptor.close) return; // nothing follows our close
     if (code !== Descriptor.flow && code !== Descriptor.disposition) this.emitPendingState();
     this.writer.frame(channel, code, value, type);
     if (this.traceOn) this.options.trace!('->', channel, PerformativeNames[code], value, 0);
@@ -239,6 +253,7 @@ export class Connection {
   /** Writes everything gathered this turn with one socket write. */
   flush(): void {
     if (this.phase === 'closed') return;
+    if (this.localClosed) { this.wakeLinks.clear(); this.wakeSessions.clear(); }
     if (this.wakeLinks.size > 0) {
       const links = this.wakeLinks;
       this.wakeLinks = new Set();
@@ -418,7 +433,7 @@ export class Connection {
 
   /** Session-level errors end that session only. */
   private onSessionFrame(s: Session, code: number, f: Record<string, unknown>, payload: Buffer | undefined): void {
-    if (s.localEnded) return; // frames in flight after our end
+    if (s.localEnded && code !== Descriptor.end) return; // frames in flight after our end
     try {
       switch (code) {
         case Descriptor.transfer: return s.onTransfer(f as unknown as Transfer, payload!);
@@ -448,6 +463,7 @@ export class Connection {
     const theirs = open.maxFrameSize ?? 0xffffffff;
     this.outgoingFrameSize = Math.max(512, Math.min(theirs, this.maxFrameSize));
     this.remoteIdleTimeoutMs = open.idleTimeOut ?? 0;
+    if (this.remoteIdleTimeoutMs > 0) this.startTimer();
     if (this.options.server) this.open();
     this.events.onOpen?.(this);
   }
@@ -523,7 +539,8 @@ export class Connection {
     s.remoteEnded = true;
     for (const link of new Set([...s.remoteLinks.values(), ...s.links.values()])) this.linkGone(link, e.error, true);
     this.remoteSessions.delete(s.remoteChannel);
-    s.end();
+    if (s.localEnded) this.sessions.delete(s.channel); // the answer to our end: channel free again
+    else s.end();
   }
 
   sessionEnded(s: Session): void {
@@ -533,6 +550,7 @@ export class Connection {
   private onClose(c: Close): void {
     this.remoteClosed = true;
     if (!this.localClosed) {
+      this.emitPendingState();
       this.localClosed = true;
       this.sendFrame(0, Descriptor.close, {});
       this.flush();

@@ -124,12 +124,24 @@ const SymbolicDescriptors: Record<string, number> = {
   'amqp:received:list': 0x23,
 };
 
+/**
+ * Blank objects per composite, every field present (undefined): decoded objects of one kind
+ * then share one shape, which keeps the property reads of the fast path monomorphic.
+ */
+const Blanks: Record<number, () => Record<string, unknown>> = Object.fromEntries(
+  Object.entries(Layouts).map(([code, layout]) => {
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval
+    const make = new Function(`return { ${layout.map((f) => `${f.name}: undefined`).join(', ')} };`) as () => Record<string, unknown>;
+    return [code, make];
+  }),
+);
+
 /** Decodes the list body of composite `code` (the descriptor has been read). */
 export function decodeFields(d: Decoder, code: number): Record<string, unknown> {
   const layout = Layouts[code];
   if (!layout) throw new DecodeError(`unknown composite descriptor 0x${code.toString(16)}`);
   const c = d.byte();
-  const out: Record<string, unknown> = {};
+  const out = Blanks[code]();
   if (c === T.list0) return out;
   if (c !== T.list8 && c !== T.list32) throw new DecodeError(`${PerformativeNames[code] ?? code}: expected a list, got 0x${c.toString(16)}`);
   const [count, end] = d.compoundHeader(c === T.list8 ? 1 : 4);

@@ -4,7 +4,7 @@
 import { Decoder } from './codec/decoder';
 import { Encoder } from './codec/encoder';
 import { DecodeError } from './codec/decode-error';
-import { AmqpMap, AmqpSymbol, AmqpValue } from './codec/values';
+import { AmqpMap, AmqpSymbol, AmqpValue, Typed } from './codec/values';
 import { MessageHead } from './message-sections';
 
 export const RouterKey = {
@@ -40,7 +40,12 @@ export function readAnnotations(payload: Buffer, head: MessageHead): RouterAnnot
         case RouterKey.trace:
           if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) throw invalid('trace');
           out.trace = v as string[]; break;
-        case RouterKey.phase: out.phase = typeof v === 'object' && v !== null && 'value' in v ? Number(v.value) : Number(v); break;
+        case RouterKey.phase: {
+          const n = v instanceof Typed ? v.number : v;
+          if (typeof n !== 'number' || !Number.isInteger(n)) throw invalid('phase');
+          out.phase = n;
+          break;
+        }
         case RouterKey.stream: out.stream = true; break;
         default: break; // obsolete keys (x-opt-qd.class) are dropped
       }

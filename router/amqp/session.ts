@@ -99,6 +99,8 @@ export class Session {
     const theirNextIncoming = f.nextIncomingId ?? 0;
     this.remoteIncomingWindow = Math.max(0, serialDiff(serialAdd(theirNextIncoming, f.incomingWindow), this.nextOutgoingId));
     this.remoteOutgoingWindow = f.outgoingWindow;
+    // A wider window lets the senders parked on it go on.
+    if (this.remoteIncomingWindow > 0) for (const l of this.links.values()) if (l instanceof SenderLink) this.connection.wake(l);
     if (f.handle === undefined) {
       if (f.echo) this.sessionFlowDue = true;
       this.connection.wakeSession(this);
@@ -129,7 +131,7 @@ export class Session {
     this.incomingWindow--;
     this.nextIncomingId = serialAdd(this.nextIncomingId, 1);
     if (this.windowSize < MAX_WINDOW && this.incomingWindow < this.windowSize / 2) {
-      this.incomingWindow = this.windowSize;
+      // Reopened when the flow is written (flowFields): the peer may not send more before it.
       this.sessionFlowDue = true;
       this.connection.wakeSession(this);
     }
@@ -228,6 +230,7 @@ export class Session {
   }
 
   private flowFields(): Flow {
+    if (this.windowSize < MAX_WINDOW && this.incomingWindow < this.windowSize / 2) this.incomingWindow = this.windowSize;
     return {
       nextIncomingId: this.nextIncomingId,
       incomingWindow: this.incomingWindow,

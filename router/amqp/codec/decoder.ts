@@ -109,12 +109,13 @@ export class Decoder {
   ascii(n: number): string { this.need(n); this.pos += n; return this.buf.toString('latin1', this.pos - n, this.pos); }
 
   /** Reads a compound header (size, count) and returns [count, endOffset]. */
-  compoundHeader(width: 1 | 4): [number, number] {
+  compoundHeader(width: 1 | 4, zeroWidthElements = false): [number, number] {
     const size = width === 1 ? this.byte() : this.u32();
     this.need(size);
     const end = this.pos + size;
     const count = width === 1 ? this.byte() : this.u32();
-    if (count > size) throw new DecodeError(`compound count ${count} exceeds its size ${size}`);
+    // Every list or map element takes a byte at least; array elements may take none (ulong0…).
+    if (!zeroWidthElements && count > size) throw new DecodeError(`compound count ${count} exceeds its size ${size}`);
     return [count, end];
   }
 
@@ -141,7 +142,7 @@ export class Decoder {
   }
 
   array(width: 1 | 4): AmqpArray {
-    const [count, end] = this.compoundHeader(width);
+    const [count, end] = this.compoundHeader(width, true);
     const saved = this.end;
     this.end = end;
     let elementCode = this.byte();
@@ -150,6 +151,8 @@ export class Decoder {
       descriptor = this.value();
       elementCode = this.byte();
     }
+    const width0 = fixedWidth(elementCode) === 0;
+    if ((!width0 && count > end - this.pos) || count > 1_000_000) throw new DecodeError(`array count ${count} does not fit its size`);
     const values: AmqpValue[] = new Array(count);
     for (let i = 0; i < count; i++) {
       const v = this.valueOf(elementCode);
