@@ -224,7 +224,7 @@ export class Connection {
   }
 
   traceTransfer(link: SenderLink, d: OutDelivery, more: boolean, aborted: boolean, n: number): void {
-    const t: Transfer = { handle: link.handle, deliveryId: d.id, deliveryTag: d.tag, messageFormat: d.messageFormat, settled: d.settled, more, aborted: aborted || undefined };
+    const t: Transfer = { handle: link.handle, deliveryId: d.id, deliveryTag: d.tagBytes, messageFormat: d.messageFormat, settled: d.settled, more, aborted: aborted || undefined };
     this.options.trace!('->', link.session.channel, 'transfer', t, n);
   }
 
@@ -333,8 +333,8 @@ export class Connection {
         continue;
       }
       if (f.type !== FrameType.amqp) throw new ProtocolError('amqp:connection:framing-error', `unexpected frame type ${f.type}`);
-      if (f.body.length === 0) continue; // heartbeat
-      this.onFrame(f.channel, f.body);
+      if (f.bodyLength === 0) continue; // heartbeat
+      this.onFrame(f.channel, f.buf, f.start, f.end);
     }
   }
 
@@ -407,15 +407,15 @@ export class Connection {
     if (code === Descriptor.saslChallenge) throw new ProtocolError('amqp:connection:framing-error', 'SASL challenges are not supported');
   }
 
-  private onFrame(channel: number, body: Buffer): void {
-    const d = this.decoder.reset(body);
+  private onFrame(channel: number, buf: Buffer, start: number, end: number): void {
+    const d = this.decoder.reset(buf, start, end);
     const code = readDescriptor(d);
     const f = decodeFields(d, code);
-    if (this.traceOn) this.options.trace!('<-', channel, PerformativeNames[code] ?? String(code), f, body.length - d.pos);
+    if (this.traceOn) this.options.trace!('<-', channel, PerformativeNames[code] ?? String(code), f, end - d.pos);
     if (code === Descriptor.transfer) {
       const s = this.remoteSessions.get(channel);
       if (!s) throw new ProtocolError('amqp:connection:framing-error', `transfer on channel ${channel}, which has no session`);
-      return this.onSessionFrame(s, code, f, body.subarray(d.pos));
+      return this.onSessionFrame(s, code, f, buf.subarray(d.pos, end));
     }
     if (d.remaining !== 0) throw new DecodeError(`${PerformativeNames[code]}: ${d.remaining} unexpected bytes after the performative`);
     switch (code) {

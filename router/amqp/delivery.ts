@@ -116,7 +116,8 @@ export class OutDelivery {
   constructor(
     readonly link: SenderLink,
     readonly source: PayloadSource,
-    readonly tag: Buffer,
+    /** A tag, or a number sent as an 8-byte big-endian tag (saves a Buffer per delivery). */
+    readonly tag: Buffer | number,
     /** Sent pre-settled. */
     readonly settled: boolean,
     readonly messageFormat = 0,
@@ -139,6 +140,17 @@ export class OutDelivery {
       this.cursorChunk++;
       this.cursorOffset = 0;
     }
+  }
+
+  get tagLength(): number { return typeof this.tag === 'number' ? 8 : this.tag.length; }
+
+  /** The tag as bytes (for traces and tests). */
+  get tagBytes(): Buffer {
+    if (typeof this.tag !== 'number') return this.tag;
+    const b = Buffer.alloc(8);
+    b.writeUInt32BE(Math.floor(this.tag / 0x100000000), 0);
+    b.writeUInt32BE(this.tag >>> 0, 4);
+    return b;
   }
 
   /** Bytes ready to be sent now. */

@@ -12,6 +12,13 @@ export const Section = {
 
 /** Shared by every message without header, delivery-annotations or message-annotations (read only). */
 const BARE_HEAD: MessageHead = Object.freeze({ annotationsStart: -1, annotationsEnd: -1, insertAt: 0, to: undefined, replyTo: undefined, complete: true });
+/** Heads without message-annotations, by where annotations would be inserted (read only, shared). */
+const bareHeads: MessageHead[] = [];
+function bareHeadAt(insertAt: number): MessageHead {
+  if (insertAt >= 256) return { ...BARE_HEAD, insertAt };
+  return bareHeads[insertAt] ??= Object.freeze({ ...BARE_HEAD, insertAt });
+}
+
 /** Scanning is synchronous: one decoder serves every call. */
 const scratch = new Decoder(Buffer.alloc(0));
 
@@ -51,6 +58,7 @@ export function scanHead(buf: Buffer, needTo = true): MessageHead {
         head.insertAt = start;
         continue;
       }
+      if (!needTo && head.annotationsStart < 0) return bareHeadAt(head.insertAt);
       if (code === Section.properties) readProperties(d, head);
       head.complete = true;
       return head;

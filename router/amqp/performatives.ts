@@ -130,7 +130,6 @@ const SymbolicDescriptors: Record<string, number> = {
  */
 const Blanks: Record<number, () => Record<string, unknown>> = Object.fromEntries(
   Object.entries(Layouts).map(([code, layout]) => {
-    // eslint-disable-next-line @typescript-eslint/no-implied-eval
     const make = new Function(`return { ${layout.map((f) => `${f.name}: undefined`).join(', ')} };`) as () => Record<string, unknown>;
     return [code, make];
   }),

@@ -61,7 +61,7 @@ function writeTransfer(c: Connection, link: SenderLink, d: OutDelivery, more: bo
   const w = c.writer;
   const e = w.enc;
   const start = w.begin(link.session.channel);
-  e.ensure(48 + d.tag.length + n);
+  e.ensure(48 + d.tagLength + n);
   const b = e.buf;
   let p = e.pos;
   b[p++] = T.described; b[p++] = T.smallulong; b[p++] = Descriptor.transfer;
@@ -70,7 +70,11 @@ function writeTransfer(c: Connection, link: SenderLink, d: OutDelivery, more: bo
   const countAt = p++;
   p = putUint(b, p, link.handle);
   p = putUint(b, p, d.id);
-  b[p++] = T.vbin8; b[p++] = d.tag.length; d.tag.copy(b, p); p += d.tag.length;
+  const tag = d.tag;
+  if (typeof tag === 'number') {
+    b[p++] = T.vbin8; b[p++] = 8;
+    b.writeUInt32BE(Math.floor(tag / 0x100000000), p); b.writeUInt32BE(tag >>> 0, p + 4); p += 8;
+  } else { b[p++] = T.vbin8; b[p++] = tag.length; tag.copy(b, p); p += tag.length; }
   p = putUint(b, p, d.messageFormat);
   b[p++] = d.settled ? T.true : T.false;
   let count = 5;
@@ -91,7 +95,7 @@ function writeTransfer(c: Connection, link: SenderLink, d: OutDelivery, more: bo
 
 /** Bytes of the transfer performative as writeTransfer writes it (with `more`, the larger case). */
 function transferSize(handle: number, d: OutDelivery): number {
-  return 7 + uintSize(handle) + uintSize(d.id) + 2 + d.tag.length + uintSize(d.messageFormat) + 1;
+  return 7 + uintSize(handle) + uintSize(d.id) + 2 + d.tagLength + uintSize(d.messageFormat) + 1;
 }
 
 function uintSize(v: number): number {

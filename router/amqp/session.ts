@@ -149,8 +149,8 @@ export class Session {
       }
       link.linkCredit--;
       link.deliveryCount = serialAdd(link.deliveryCount, 1);
-      // The tag is copied: a slice would keep the whole socket chunk alive until settlement.
-      d = new InDelivery(link, t.deliveryId, Buffer.from(t.deliveryTag), t.messageFormat ?? 0, t.settled ?? false);
+      // The tag stays a slice of the socket chunk: unsettled deliveries in flight are bounded, so is what they pin.
+      d = new InDelivery(link, t.deliveryId, t.deliveryTag, t.messageFormat ?? 0, t.settled ?? false);
       link.current = d;
       if (!d.remoteSettled) this.unsettledIn.set(d.id, d);
       else d.localSettled = true;

@@ -120,10 +120,9 @@ export class DeliveryRouter {
 
   private sendCopy(d: InDelivery, ctx: InContext, c: Consumer): void {
     const splice = this.spliceFor(d, ctx, c);
-    const tag = Buffer.allocUnsafe(8);
-    tag.writeUInt32BE(0, 0);
-    tag.writeUInt32BE(this.tagCounter = (this.tagCounter + 1) >>> 0, 4);
-    const out = new OutDelivery(c.link, d, tag, d.remoteSettled, d.messageFormat, splice?.prefix, splice?.skip ?? 0);
+    // Tags from a router-wide counter (8 bytes on the wire, as qdrouterd's).
+    this.tagCounter = this.tagCounter === Number.MAX_SAFE_INTEGER ? 1 : this.tagCounter + 1;
+    const out = new OutDelivery(c.link, d, this.tagCounter, d.remoteSettled, d.messageFormat, splice?.prefix, splice?.skip ?? 0);
     out.context = c;
     d.addReader(out);
     ctx.unsent++;

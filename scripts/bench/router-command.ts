@@ -1,10 +1,11 @@
 // The router under test is a command line: `weftd` (ours), `qdrouterd`, or anything else that
 // takes `-c CONF`. The bench appends `-c CONF` and runs it without a shell.
 import { join } from 'node:path';
+import { WEFTD_NODE_FLAGS } from '../../router/cli/node-flags';
 
 /** argv for a `--router` value; `weftd` means this checkout's dist/router/cli/weftd.js. */
 export function routerArgv(spec: string, root: string, nodePath: string): string[] {
-  if (spec.trim() === 'weftd') return [nodePath, join(root, 'dist/router/cli/weftd.js')];
+  if (spec.trim() === 'weftd') return [nodePath, ...WEFTD_NODE_FLAGS, join(root, 'dist/router/cli/weftd.js')];
   const argv = splitCommandLine(spec);
   if (argv.length === 0) throw new Error('--router is empty');
   return argv;

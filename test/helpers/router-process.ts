@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ChildProcess, spawn } from 'node:child_process';
+import { WEFTD_NODE_FLAGS } from '../../router/cli/node-flags';
 
 export const REPO_ROOT = path.resolve(__dirname, '../../..');
 export const WEFTD = path.join(REPO_ROOT, 'dist/router/cli/weftd.js');
@@ -37,7 +38,7 @@ export async function startRouter(confText: string, options: { fileName?: string
   const conf = path.join(dir, options.fileName ?? 'router.conf');
   fs.writeFileSync(conf, confText);
   const portsFile = path.join(dir, 'ports.json');
-  const child = spawn(process.execPath, [WEFTD, '-c', conf, '--ports-file', portsFile], { cwd: dir, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...WEFTD_NODE_FLAGS, WEFTD, '-c', conf, '--ports-file', portsFile], { cwd: dir, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (b) => { out += b; });
   child.stderr!.on('data', (b) => { out += b; });

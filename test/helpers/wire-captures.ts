@@ -14,9 +14,12 @@ export interface CapturedFrame {
   ch?: number;
 }
 
-/** The shared/ folder beside the repository (CI clones it there too). */
+/** The shared/ folder beside the repository (CI clones it there too), or $WEFT_SHARED_DIR. */
 export function sharedDir(): string {
-  const candidates = [path.resolve(__dirname, '../../../../shared'), path.resolve(__dirname, '../../../shared'), path.resolve(process.cwd(), '../shared')];
+  const candidates = [
+    ...(process.env.WEFT_SHARED_DIR ? [path.resolve(process.env.WEFT_SHARED_DIR)] : []),
+    path.resolve(__dirname, '../../../../shared'), path.resolve(__dirname, '../../../shared'), path.resolve(process.cwd(), '../shared'),
+  ];
   for (const c of candidates) if (fs.existsSync(path.join(c, 'reference'))) return c;
   throw new Error(`shared/ not found beside the repository (looked in ${candidates.join(', ')})`);
 }

@@ -21,7 +21,7 @@ function rawFrame(body: Buffer, channel = 0, type = 0, doff = 2, extended: Buffe
 /** Every complete frame, copied (the parser hands out one reused frame object). */
 function drain(p: FrameParser): Frame[] {
   const out: Frame[] = [];
-  for (let f = p.next(); f; f = p.next()) out.push({ ...f });
+  for (let f = p.next(); f; f = p.next()) out.push({ ...f, body: f.body } as Frame);
   return out;
 }
 

@@ -1,9 +1,11 @@
 import { expect } from 'chai';
 import { formatCommandLine, routerArgv, splitCommandLine } from '../../../scripts/bench/router-command';
+import { WEFTD_NODE_FLAGS } from '../../../router/cli/node-flags';
 
 describe('bench router command', () => {
-  it('runs this checkout\'s weftd with node for `weftd`', () => {
-    expect(routerArgv('weftd', '/repo', '/usr/bin/node')).to.deep.equal(['/usr/bin/node', '/repo/dist/router/cli/weftd.js']);
+  it('runs this checkout\'s weftd with node and weftd\'s V8 flags for `weftd`', () => {
+    expect(routerArgv('weftd', '/repo', '/usr/bin/node')).to.deep.equal(['/usr/bin/node', '--max-semi-space-size=4', '--expose-gc', '/repo/dist/router/cli/weftd.js']);
+    expect(WEFTD_NODE_FLAGS).to.deep.equal(['--max-semi-space-size=4', '--expose-gc']);
   });
 
   it('splits any other command line like a shell would, without expanding anything', () => {
