@@ -111,7 +111,7 @@ function describe(run: Run): string {
 /** The default router is this checkout's weftd: say so plainly when it is not built yet. */
 function missingRouter(ctx: RunContext): string | null {
   if (ctx.options.router.trim() !== 'weftd') return null;
-  const script = ctx.routerArgv[1];
+  const script = ctx.routerArgv[ctx.routerArgv.length - 1];
   return existsSync(script) ? null : `weftd is not built: ${relative(root, script)} is missing (npx tsc -p .), or pass --router "CMD"`;
 }
 
