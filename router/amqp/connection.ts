@@ -71,6 +71,9 @@ export interface ConnectionEvents {
 
 type Phase = 'header' | 'sasl' | 'sasl-client' | 'amqp' | 'closed';
 
+/** Frames processed in one read before pending flows and dispositions are written early. */
+const EARLY_FLUSH_FRAMES = 64;
+
 let flushScheduled = false;
 const dirty: Connection[] = [];
 
@@ -270,6 +273,13 @@ export class Connection {
     }
   }
 
+  /** Writes pending flows and dispositions now, without pumping senders. */
+  private writeState(): void {
+    this.emitPendingState();
+    const out = this.writer.take();
+    if (out) { this.lastWriteAt = Date.now(); this.transport.write(out); }
+  }
+
   private emitPendingState(): void {
     if (this.wakeSessions.size === 0) return;
     const sessions = this.wakeSessions;
@@ -318,7 +328,11 @@ export class Connection {
   }
 
   private process(): void {
+    let frames = 0;
     while (this.phase !== 'closed') {
+      // In a large read, let the flows and dispositions decided so far go out before the rest
+      // is processed: a sender whose credit came back keeps sending meanwhile.
+      if (++frames % EARLY_FLUSH_FRAMES === 0 && this.wakeSessions.size > 0) this.writeState();
       if (this.phase === 'header') {
         const h = this.parser.take(8);
         if (!h) return;

@@ -135,18 +135,32 @@ export class ReceiverLink extends Link {
   /** The delivery whose frames are arriving. */
   current: InDelivery | undefined = undefined;
   drainRequested = false;
+  /** Credit decided but not yet written in a flow: `linkCredit` is what the peer has been told. */
+  private pendingCredit: number | undefined = undefined;
+
+  /** The credit the peer will have once our next flow is written. */
+  get creditTarget(): number { return this.pendingCredit ?? this.linkCredit; }
 
   /** Sets the credit window the peer may use (sent in the next flow). */
   setCredit(credit: number, drain = false): void {
-    if (credit === this.linkCredit && drain === this.drainRequested) return;
-    this.linkCredit = credit;
+    if (credit === this.creditTarget && drain === this.drainRequested) return;
+    this.pendingCredit = credit;
     this.drainRequested = drain;
     this.session.queueFlow(this);
   }
 
   addCredit(n: number): void {
-    if (n === 0) return;
-    this.linkCredit += n;
-    this.session.queueFlow(this);
+    if (n !== 0) this.setCredit(this.creditTarget + n, this.drainRequested);
+  }
+
+  /** A transfer arrived: it uses a credit the peer has, and one of those we are about to give. */
+  consumeCredit(): void {
+    this.linkCredit--;
+    if (this.pendingCredit !== undefined && this.pendingCredit > 0) this.pendingCredit--;
+  }
+
+  /** The flow carrying the new credit is being written: from now on the peer may use it. */
+  applyCredit(): void {
+    if (this.pendingCredit !== undefined) { this.linkCredit = this.pendingCredit; this.pendingCredit = undefined; }
   }
 }

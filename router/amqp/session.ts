@@ -147,7 +147,7 @@ export class Session {
       if (link.linkCredit <= 0) {
         return this.connection.linkError(link, 'amqp:link:transfer-limit-exceeded', 'transfer with no link credit');
       }
-      link.linkCredit--;
+      link.consumeCredit();
       link.deliveryCount = serialAdd(link.deliveryCount, 1);
       // The tag stays a slice of the socket chunk: unsettled deliveries in flight are bounded, so is what they pin.
       d = new InDelivery(link, t.deliveryId, t.deliveryTag, t.messageFormat ?? 0, t.settled ?? false);
@@ -214,6 +214,7 @@ export class Session {
     this.sessionFlowDue = false;
     for (const link of this.flowsDue) {
       if (link.localDetached || !link.localAttached) continue;
+      if (link instanceof ReceiverLink) link.applyCredit();
       const f = this.flowFields();
       f.handle = link.handle;
       f.deliveryCount = link.deliveryCount;

@@ -31,6 +31,8 @@ interface InContext {
   routingAddress: string | undefined;
   /** Counted in the producer's deliveries awaiting an outcome. */
   awaiting: boolean;
+  /** The producer already has its credit back for this delivery. */
+  creditReturned: boolean;
 }
 
 const EMPTY = Buffer.alloc(0);
@@ -78,7 +80,7 @@ export class DeliveryRouter {
       if (producer.conn.stripIn && annotations.hasRouterKeys) annotations = { hasRouterKeys: true, user: annotations.user };
     }
     const ctx: InContext = {
-      producer, unsent: 0, unsettled: 0, multicast: false, worst: undefined, head, annotations, payload, routingAddress: undefined, awaiting: false,
+      producer, unsent: 0, unsettled: 0, multicast: false, worst: undefined, head, annotations, payload, routingAddress: undefined, awaiting: false, creditReturned: false,
     };
     d.context = ctx;
 
@@ -108,9 +110,13 @@ export class DeliveryRouter {
       return this.undeliverable(d, ctx.producer, Released);
     }
     ctx.multicast = address.distribution === 'multicast';
+    // Copies that go out on this turn's writes free the producer's credit now, so its flow can
+    // leave before the rest of a large read is processed (the producer keeps sending meanwhile).
+    const allHaveCredit = targets.every((c) => c.capacity > 0);
     for (const c of targets) this.sendCopy(d, ctx, c);
     d.doneRouting();
     this.forgetHead(ctx);
+    if (allHaveCredit) this.finished(d, ctx.producer);
   }
 
   /** The head was only needed to route and splice: let the socket chunk it points into go. */
@@ -173,8 +179,13 @@ export class DeliveryRouter {
     this.undeliverable(d, producer, state);
   }
 
-  /** The delivery has left the router (or been given up): the producer gets its credit back. */
-  private finished(_d: InDelivery, producer: Producer): void {
+  /** The delivery has left the router (or been given up): the producer gets its credit back, once. */
+  private finished(d: InDelivery, producer: Producer): void {
+    const ctx = d.context as InContext | undefined;
+    if (ctx) {
+      if (ctx.creditReturned) return;
+      ctx.creditReturned = true;
+    }
     producer.outstanding--;
     producer.grant();
   }
@@ -244,6 +255,7 @@ export class DeliveryRouter {
       for (const t of targets) this.sendCopy(d, ctx, t);
       d.doneRouting();
       this.forgetHead(ctx);
+      this.finished(d, ctx.producer);
     }
   }
 

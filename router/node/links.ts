@@ -29,13 +29,13 @@ export class Producer {
     if (link.localDetached) return;
     if (this.address && !this.address.hasConsumers) {
       // Nobody to take them: ask the sender to give back the credit it has.
-      if (link.linkCredit > 0 && !link.drainRequested) link.setCredit(link.linkCredit, true);
+      if (link.creditTarget > 0 && !link.drainRequested) link.setCredit(link.creditTarget, true);
       return;
     }
     // At most `capacity` deliveries inside the router, and (for unsettled ones) at most twice
     // that waiting for an outcome: the router's memory per link stays bounded.
     const target = Math.min(this.capacity - this.outstanding, 2 * this.capacity - this.outstanding - this.awaitingOutcome);
-    if (target > link.linkCredit || link.drainRequested) link.setCredit(Math.max(target, link.linkCredit), false);
+    if (target > link.creditTarget || link.drainRequested) link.setCredit(Math.max(target, link.creditTarget), false);
   }
 }
 
