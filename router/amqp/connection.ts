@@ -107,6 +107,7 @@ export class Connection {
   user: string | undefined = undefined;
   dirty = false;
   private wakeLinks = new Set<SenderLink>();
+  private readonly beforeOpen: Array<() => void> = [];
   private wakeSessions = new Set<Session>();
   private blockedLinks = new Set<SenderLink>();
   heldBytes = 0;
@@ -166,6 +167,7 @@ export class Connection {
       properties: this.options.properties,
     };
     this.sendFrame(0, Descriptor.open, open);
+    for (const send of this.beforeOpen.splice(0)) send();
   }
 
   close(error?: ErrorCondition): void {
@@ -220,6 +222,11 @@ export class Connection {
   sendFrame(channel: number, code: number, value: object, type: number = FrameType.amqp): void {
     if (this.phase === 'closed') return;
     if (this.localClosed && code !== Descriptor.close) return; // nothing follows our close
+    if (!this.localOpened && type === FrameType.amqp && code !== Descriptor.open) {
+      // A client may begin sessions before SASL is done: those frames follow our open.
+      this.beforeOpen.push(() => this.sendFrame(channel, code, value, type));
+      return;
+    }
     if (code !== Descriptor.flow && code !== Descriptor.disposition) this.emitPendingState();
     this.writer.frame(channel, code, value, type);
     if (this.traceOn) this.options.trace!('->', channel, PerformativeNames[code], value, 0);
