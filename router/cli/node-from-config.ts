@@ -5,6 +5,7 @@ import { resolvePort } from '../config/load-config';
 import { RouterNode } from '../node/router-node';
 import type { ListenerSpec } from '../node/listener-spec';
 import { Logging, LogSettings } from '../observe/logger';
+import { loadPlainUsers, saslUsersFile } from '../node/sasl-users';
 
 export function loggingFromConfig(config: LoadedConfig): Logging {
   return new Logging(config.logs.map((l): LogSettings => ({
@@ -27,6 +28,7 @@ export function nodeFromConfig(config: LoadedConfig, logging = loggingFromConfig
       ingressPhase: a.ingressPhase, egressPhase: a.egressPhase, waypoint: a.waypoint, priority: a.priority,
     })),
     logging,
+    plainUsers: loadPlainUsers(saslUsersFile(r.saslConfigDir, r.saslConfigName)),
   });
 }
 

@@ -16,6 +16,7 @@ import { DeliveryRouter } from './delivery-router';
 import { Consumer, Producer, RouterAddress } from './links';
 import type { ListenerSpec } from './listener-spec';
 import { RouterStats } from './stats';
+import type { PlainUsers } from './sasl-users';
 
 export const WEFT_VERSION = '0.1.0';
 
@@ -26,6 +27,8 @@ export interface RouterNodeOptions {
   addresses?: AddressRule[];
   logging?: Logging;
   random?: () => number;
+  /** Users for PLAIN on listeners with authenticatePeer (sasl-users.ts). */
+  plainUsers?: PlainUsers;
 }
 
 export interface RunningListener { spec: ListenerSpec; server: net.Server; port: number }
@@ -84,7 +87,11 @@ export class RouterNode {
       maxFrameSize: Math.max(512, spec.maxFrameSize),
       channelMax: spec.maxSessions - 1,
       idleTimeoutMs: spec.idleTimeoutSeconds * 1000,
-      sasl: { mechanisms: spec.authenticatePeer ? mechanisms.filter((m) => m !== 'ANONYMOUS') : mechanisms },
+      sasl: {
+        mechanisms: spec.authenticatePeer ? mechanisms.filter((m) => m !== 'ANONYMOUS') : mechanisms,
+        // Without authentication any PLAIN identity is taken as given; with it, only known users pass.
+        checkPlain: spec.authenticatePeer ? (user, password) => this.options.plainUsers?.get(user) === password : undefined,
+      },
       requireSasl: spec.authenticatePeer,
       sessionWindow: spec.maxSessionFrames,
       offeredCapabilities: ['ANONYMOUS-RELAY', 'qd.streaming-links'],

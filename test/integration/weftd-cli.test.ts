@@ -129,3 +129,28 @@ describe('weftd from the command line', function () {
     });
   });
 });
+
+describe('SASL PLAIN on a listener with authenticatePeer', function () {
+  this.timeout(15000);
+  let router: RouterProcess;
+  before(async () => {
+    const dir = tempDir('weft-sasl-');
+    fs.writeFileSync(path.join(dir, 'weft.users'), '# test users\nalice:secret\n');
+    router = await startRouter(`router {\n    mode: standalone\n    id: Auth\n    saslConfigDir: ${dir}\n    saslConfigName: weft\n}\nlistener {\n    host: 127.0.0.1\n    port: 0\n    authenticatePeer: yes\n    saslMechanisms: PLAIN\n}\n`);
+  });
+  after(async () => { await router.stop(); });
+
+  it('accepts a known user and refuses a wrong password or an anonymous client', async () => {
+    const url = (cred: string) => `amqp://${cred}127.0.0.1:${router.port}`;
+    const receiving = run(WEFT, ['receive', '-b', url('alice:secret@'), '-a', 'auth.q', '-c', '1', '--timeout', '10']);
+    await waitFor(() => /SASL authenticated alice|Connection Opened/.test(router.output()), 'the receiver connected');
+    const ok = await run(WEFT, ['send', '-b', url('alice:secret@'), '-a', 'auth.q', '-c', '1', '-m', 'hi']);
+    expect(ok.code, ok.stdout + ok.stderr).to.equal(0);
+    expect((await receiving).code).to.equal(0);
+    const wrong = await run(WEFT, ['send', '-b', url('alice:nope@'), '-a', 'auth.q', '-c', '1', '--presettled', '--timeout', '3']);
+    expect(wrong.code).to.not.equal(0);
+    const anonymous = await run(WEFT, ['send', '-b', url(''), '-a', 'auth.q', '-c', '1', '--presettled', '--timeout', '3']);
+    expect(anonymous.code).to.not.equal(0);
+    expect(router.output()).to.match(/SASL authentication failed/);
+  });
+});
