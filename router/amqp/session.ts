@@ -27,6 +27,8 @@ export class Session {
 
   // Outgoing transfers.
   nextOutgoingId = 0;
+  /** Our first transfer-id (what a peer's flow without next-incoming-id refers to). */
+  readonly initialOutgoingId = 0;
   nextDeliveryId = 0;
   remoteIncomingWindow = 0;
   // Incoming transfers.
@@ -96,8 +98,11 @@ export class Session {
 
   onFlow(f: Flow): void {
     // Session window: what the peer can still take from us.
-    const theirNextIncoming = f.nextIncomingId ?? 0;
-    this.remoteIncomingWindow = Math.max(0, serialDiff(serialAdd(theirNextIncoming, f.incomingWindow), this.nextOutgoingId));
+    // Transfers they have not yet seen come off the window they announce. Windows near 2^31
+    // (qdrouterd's and ours) are beyond serial arithmetic's range, so count the frames in flight.
+    const theirNextIncoming = f.nextIncomingId ?? this.initialOutgoingId;
+    const inFlight = (this.nextOutgoingId - theirNextIncoming) >>> 0;
+    this.remoteIncomingWindow = Math.max(0, f.incomingWindow - inFlight);
     this.remoteOutgoingWindow = f.outgoingWindow;
     // A wider window lets the senders parked on it go on.
     if (this.remoteIncomingWindow > 0) for (const l of this.links.values()) if (l instanceof SenderLink) this.connection.wake(l);

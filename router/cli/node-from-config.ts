@@ -1,6 +1,8 @@
 // Builds a RouterNode and its listener specs from a validated configuration.
 
-import type { LoadedConfig, ListenerEntity } from '../config/entities';
+import type { LoadedConfig, ListenerEntity, ConnectorEntity } from '../config/entities';
+import type { ConnectorSpec } from '../node/connector';
+import { timersFromRouterSettings } from '../core/linkstate';
 import { resolvePort } from '../config/load-config';
 import { RouterNode } from '../node/router-node';
 import type { ListenerSpec } from '../node/listener-spec';
@@ -29,7 +31,25 @@ export function nodeFromConfig(config: LoadedConfig, logging = loggingFromConfig
     })),
     logging,
     plainUsers: loadPlainUsers(saslUsersFile(r.saslConfigDir, r.saslConfigName)),
+    linkStateTimers: timersFromRouterSettings(r),
   });
+}
+
+export function connectorSpec(c: ConnectorEntity): ConnectorSpec {
+  return {
+    name: c.name,
+    host: c.host,
+    port: resolvePort(c.port),
+    role: c.role,
+    cost: c.cost,
+    linkCapacity: c.linkCapacity,
+    maxFrameSize: c.maxFrameSize,
+    maxSessions: c.maxSessions,
+    idleTimeoutSeconds: c.idleTimeoutSeconds,
+    saslMechanisms: c.saslMechanisms ? c.saslMechanisms.split(/\s+/).filter(Boolean) : undefined,
+    saslUsername: c.saslUsername,
+    saslPassword: c.saslPassword,
+  };
 }
 
 export function listenerSpec(l: ListenerEntity): ListenerSpec {
@@ -46,5 +66,6 @@ export function listenerSpec(l: ListenerEntity): ListenerSpec {
     idleTimeoutSeconds: l.idleTimeoutSeconds,
     linkCapacity: l.linkCapacity,
     stripAnnotations: l.stripAnnotations,
+    cost: l.cost,
   };
 }

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { spawn } from 'node:child_process';
 import { loadConfigFile, formatConfigError } from '../config/load-config';
 import { ConfigError } from '../common/errors';
-import { listenerSpec, loggingFromConfig, nodeFromConfig } from './node-from-config';
+import { connectorSpec, listenerSpec, loggingFromConfig, nodeFromConfig } from './node-from-config';
 import { WEFT_VERSION } from '../node/router-node';
 
 const USAGE = `Usage: weftd [options]
@@ -85,6 +85,14 @@ async function main(): Promise<void> {
       ports[l.name] = running.port;
     } catch (err) {
       log.critical(`listener ${l.name} (${l.host}:${l.port}): ${(err as Error).message}`);
+      process.exit(1);
+    }
+  }
+  for (const c of config.connectors) {
+    try {
+      node.connect(connectorSpec(c));
+    } catch (err) {
+      log.critical(`connector ${c.name} (${c.host}:${c.port}): ${(err as Error).message}`);
       process.exit(1);
     }
   }

@@ -15,6 +15,8 @@ export class Address<C extends Destination, D = unknown> {
   readonly consumers: C[] = [];
   /** Sender links attached to this address (they get credit only while it has consumers). */
   readonly senders = new Set<unknown>();
+  /** Other routers that advertised this address (MAU), with their treatment hint. */
+  readonly remotes = new Map<string, number | undefined>();
   /** Anycast deliveries waiting for a consumer with credit, oldest first. */
   readonly waiting: D[] = [];
   /** Round-robin position for closest / tie-breaking. */
@@ -27,8 +29,10 @@ export class Address<C extends Destination, D = unknown> {
 
   get distribution(): Distribution { return this.settings.distribution; }
   get hasConsumers(): boolean { return this.consumers.length > 0; }
+  /** Somewhere to send to: a local consumer or another router. */
+  get hasDestinations(): boolean { return this.consumers.length > 0 || this.remotes.size > 0; }
   /** Nothing refers to it: it can be forgotten. */
-  get idle(): boolean { return this.consumers.length === 0 && this.senders.size === 0 && this.waiting.length === 0; }
+  get idle(): boolean { return this.consumers.length === 0 && this.senders.size === 0 && this.waiting.length === 0 && this.remotes.size === 0; }
 
   addConsumer(c: C): void { this.consumers.push(c); }
 

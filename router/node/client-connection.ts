@@ -6,11 +6,11 @@ import { Connection, ConnectionEvents } from '../amqp/connection';
 import type { Link, ReceiverLink, SenderLink } from '../amqp/link';
 import type { InDelivery, OutDelivery } from '../amqp/delivery';
 import { Descriptor, ErrorCondition, Terminus, symbolList } from '../amqp/performatives';
-import { Consumer, Producer } from './links';
+import { Consumer, Peer, Producer } from './links';
 import type { RouterNode } from './router-node';
 import type { ListenerSpec } from './listener-spec';
 
-export class ClientConnection implements ConnectionEvents {
+export class ClientConnection implements ConnectionEvents, Peer {
   connection!: Connection;
   readonly stripIn: boolean;
   readonly stripOut: boolean;
@@ -70,7 +70,7 @@ export class ClientConnection implements ConnectionEvents {
     const first = !address.hasConsumers;
     address.addConsumer(c);
     this.node.log.core.debug(`[C${this.id}] consumer ${link.name} on ${address.key}`);
-    if (first) for (const p of address.senders) (p as Producer).grant();
+    if (first) this.node.firstLocalConsumer(address);
   }
 
   /** The client's sender: deliveries come in on it. */

@@ -29,6 +29,8 @@ interface InContext {
   stripped?: { prefix: Buffer; skip: number } | null;
   annotated?: { prefix: Buffer; skip: number };
   routingAddress: string | undefined;
+  /** The address it was routed to (to route it again if its destination goes away). */
+  address: RouterAddress | undefined;
   /** Counted in the producer's deliveries awaiting an outcome. */
   awaiting: boolean;
   /** The producer already has its credit back for this delivery. */
@@ -43,8 +45,6 @@ const OUTCOME_RANK: Record<number, number> = {
 };
 
 export class DeliveryRouter {
-  private tagCounter = 0;
-
   constructor(private readonly node: RouterNode) {}
 
   /** A delivery's first frame (or more frames before it could be routed). */
@@ -80,7 +80,7 @@ export class DeliveryRouter {
       if (producer.conn.stripIn && annotations.hasRouterKeys) annotations = { hasRouterKeys: true, user: annotations.user };
     }
     const ctx: InContext = {
-      producer, unsent: 0, unsettled: 0, multicast: false, worst: undefined, head, annotations, payload, routingAddress: undefined, awaiting: false, creditReturned: false,
+      producer, unsent: 0, unsettled: 0, multicast: false, worst: undefined, head, annotations, payload, routingAddress: undefined, address: undefined, awaiting: false, creditReturned: false,
     };
     d.context = ctx;
 
@@ -101,12 +101,35 @@ export class DeliveryRouter {
   /** Sends `d` to the destinations the address's forwarder picks, or parks or releases it. */
   private route(d: InDelivery, address: RouterAddress): void {
     const ctx = d.context as InContext;
-    const targets = forwarders[address.distribution].select(address);
+    ctx.address = address;
+    const mesh = this.node.mesh;
+    const trace = ctx.annotations?.trace;
+    if (mesh && trace && trace.length > mesh.radius + 1) {
+      // A loop or a stale path: qdrouterd's only hop limit (reference §5.2).
+      return this.undeliverable(d, ctx.producer, Released);
+    }
+    let targets: Consumer[];
+    if (address.key.startsWith('R')) {
+      // Another router's own address space (dynamic reply addresses): toward that router.
+      const next = mesh?.towardRouter(address.key.slice(1));
+      targets = next ? [next] : [];
+    } else if (address.distribution === 'multicast') {
+      targets = forwarders.multicast.select(address);
+      if (mesh && address.remotes.size > 0) targets = targets.concat(mesh.multicastDestinations(address, trace, ctx.producer.conn));
+    } else {
+      targets = forwarders[address.distribution].select(address);
+      // closest: local consumers first, even without credit; balanced: whoever can take it now.
+      if (targets.length === 0 && mesh && address.remotes.size > 0 && (address.distribution === 'balanced' || !address.hasConsumers)) {
+        const remote = mesh.anycastDestination(address, ctx.annotations?.ingress);
+        if (remote) targets = [remote];
+      }
+    }
     if (targets.length === 0) {
       if (address.distribution !== 'multicast' && address.hasConsumers) {
         address.waiting.push(d); // a consumer will have credit again
         return;
       }
+      if (this.node.log.core.enabled('debug')) this.node.log.core.debug(`no destination for ${address.key} (remote routers: ${[...address.remotes.keys()].join(' ') || 'none'})`);
       return this.undeliverable(d, ctx.producer, Released);
     }
     ctx.multicast = address.distribution === 'multicast';
@@ -126,14 +149,12 @@ export class DeliveryRouter {
 
   private sendCopy(d: InDelivery, ctx: InContext, c: Consumer): void {
     const splice = this.spliceFor(d, ctx, c);
-    // Tags from a router-wide counter (8 bytes on the wire, as qdrouterd's).
-    this.tagCounter = this.tagCounter === Number.MAX_SAFE_INTEGER ? 1 : this.tagCounter + 1;
-    const out = new OutDelivery(c.link, d, this.tagCounter, d.remoteSettled, d.messageFormat, splice?.prefix, splice?.skip ?? 0);
+    const out = new OutDelivery(c.link, d, this.node.nextTag(), d.remoteSettled, d.messageFormat, splice?.prefix, splice?.skip ?? 0);
     out.context = c;
     d.addReader(out);
     ctx.unsent++;
     if (!d.remoteSettled) { ctx.unsettled++; c.unsettled.add(out); }
-    c.address.deliveriesOut++;
+    if (c.address) c.address.deliveriesOut++;
     this.node.stats.deliveriesEgress++;
     c.link.send(out);
   }
@@ -247,6 +268,7 @@ export class DeliveryRouter {
   /** A consumer has credit: give it deliveries waiting on its address. */
   onCredit(c: Consumer): void {
     const address = c.address;
+    if (!address) return; // nothing waits for an inter-router link's credit
     while (address.waiting.length > 0) {
       const targets = forwarders[address.distribution].select(address);
       if (targets.length === 0) return;
@@ -262,7 +284,7 @@ export class DeliveryRouter {
   /** A consumer went away: its queued copies go elsewhere, its unsettled ones back to their senders. */
   consumerGone(c: Consumer): void {
     const address = c.address;
-    address.removeConsumer(c);
+    address?.removeConsumer(c);
     const queued = c.link.queue.splice(0);
     for (const out of queued) {
       const d = out.source as InDelivery;
@@ -281,7 +303,7 @@ export class DeliveryRouter {
         if (!d.remoteSettled) ctx.unsettled--;
         d.routed = false; // keep its bytes while it is re-routed
         d.readerDone(out);
-        this.reroute(d, address);
+        this.reroute(d, ctx.address!);
       } else {
         if (!d.remoteSettled) this.copyLost(d, ctx, Released);
         d.readerDone(out);
@@ -289,14 +311,15 @@ export class DeliveryRouter {
       }
     }
     for (const out of [...c.unsettled]) this.copyOutcome(out, c, ModifiedFailed);
-    if (!address.hasConsumers) {
-      for (const d of address.waiting.splice(0)) {
-        const ctx = d.context as InContext;
-        this.undeliverable(d, ctx.producer, Released);
-      }
-      for (const p of address.senders) (p as Producer).grant();
+    if (address && !address.hasConsumers) this.node.lastLocalConsumerGone(address);
+  }
+
+  /** An address has no destination left: what waits for it goes back to its senders. */
+  noDestinations(address: RouterAddress): void {
+    for (const d of address.waiting.splice(0)) {
+      const ctx = d.context as InContext;
+      this.undeliverable(d, ctx.producer, Released);
     }
-    this.node.releaseAddress(address);
   }
 
   private copyLost(d: InDelivery, ctx: InContext, state: DeliveryState): void {

@@ -5,7 +5,17 @@ import type { ReceiverLink, SenderLink } from '../amqp/link';
 import type { OutDelivery } from '../amqp/delivery';
 import type { Address } from '../core/address';
 import type { Destination } from '../core/destination';
-import type { ClientConnection } from './client-connection';
+
+/** The connection a link belongs to, as the forwarding path sees it. */
+export interface Peer {
+  readonly id: number;
+  /** Router annotations are ignored on the way in (normal clients by default). */
+  readonly stripIn: boolean;
+  /** Router annotations are removed on the way out. */
+  readonly stripOut: boolean;
+  /** The neighbour router on an inter-router connection. */
+  readonly routerId?: string;
+}
 
 export type RouterAddress = Address<Consumer, import('../amqp/delivery').InDelivery>;
 
@@ -17,7 +27,7 @@ export class Producer {
 
   constructor(
     readonly link: ReceiverLink,
-    readonly conn: ClientConnection,
+    readonly conn: Peer,
     /** Undefined for an anonymous-relay link (routing by each message's `to`). */
     readonly address: RouterAddress | undefined,
     readonly capacity: number,
@@ -27,7 +37,7 @@ export class Producer {
   grant(): void {
     const link = this.link;
     if (link.localDetached) return;
-    if (this.address && !this.address.hasConsumers) {
+    if (this.address && !this.address.hasDestinations) {
       // Nobody to take them: ask the sender to give back the credit it has.
       if (link.creditTarget > 0 && !link.drainRequested) link.setCredit(link.creditTarget, true);
       return;
@@ -43,7 +53,11 @@ export class Consumer implements Destination {
   /** Copies sent and not yet settled by the client. */
   readonly unsettled = new Set<OutDelivery>();
 
-  constructor(readonly link: SenderLink, readonly conn: ClientConnection, readonly address: RouterAddress) {}
+  /**
+   * A client's receiver on `address`, or (address undefined) an outgoing inter-router data
+   * link, which carries deliveries for every address toward one neighbour.
+   */
+  constructor(readonly link: SenderLink, readonly conn: Peer, readonly address: RouterAddress | undefined) {}
 
   get capacity(): number { return this.link.linkCredit - this.link.queue.length; }
   get load(): number { return this.link.queue.length + this.unsettled.size; }

@@ -15,4 +15,6 @@ export interface ListenerSpec {
   idleTimeoutSeconds: number;
   linkCapacity: number;
   stripAnnotations: StripAnnotations;
+  /** Inter-router link cost (role inter-router). */
+  cost?: number;
 }

@@ -2,7 +2,12 @@
 // (weftd) builds one from a configuration; an embedding Node process can build one directly.
 
 import * as net from 'node:net';
-import { Connection } from '../amqp/connection';
+import { Connection, ConnectionOptions } from '../amqp/connection';
+import { INTER_ROUTER_CAPABILITIES, interRouterOpenProperties } from '../mesh/inter-router-open';
+import type { LinkStateTimers } from '../core/linkstate';
+import { InterRouterConnection } from './inter-router-connection';
+import { Mesh } from './mesh';
+import { Connector, ConnectorSpec } from './connector';
 import { AmqpMap, sym, int } from '../amqp/codec/values';
 import { AddressTable, AddressRule } from '../core/address-table';
 import type { Distribution } from '../core/destination';
@@ -29,6 +34,8 @@ export interface RouterNodeOptions {
   random?: () => number;
   /** Users for PLAIN on listeners with authenticatePeer (sasl-users.ts). */
   plainUsers?: PlainUsers;
+  /** Link-state timers (router helloIntervalSeconds etc.), in ms. */
+  linkStateTimers?: Partial<LinkStateTimers>;
 }
 
 export interface RunningListener { spec: ListenerSpec; server: net.Server; port: number }
@@ -41,8 +48,13 @@ export class RouterNode {
   readonly connections = new Set<ClientConnection>();
   readonly listeners = new Map<string, RunningListener>();
   readonly logging: Logging;
-  readonly log: { server: ModuleLogger; core: ModuleLogger; router: ModuleLogger; message: ModuleLogger };
-  private readonly random: () => number;
+  readonly log: { server: ModuleLogger; core: ModuleLogger; router: ModuleLogger; message: ModuleLogger; routerLs: ModuleLogger; routerHello: ModuleLogger; connMgr: ModuleLogger };
+  readonly random: () => number;
+  /** The link-state mesh (interior routers only). */
+  readonly mesh: Mesh | undefined;
+  readonly interRouterConnections = new Set<InterRouterConnection>();
+  readonly connectors = new Map<string, Connector>();
+  private tagCounter = 0;
   private nextConnectionId = 1;
   private lastDropLogAt = 0;
 
@@ -53,13 +65,66 @@ export class RouterNode {
     this.log = {
       server: this.logging.module('SERVER'), core: this.logging.module('ROUTER_CORE'),
       router: this.logging.module('ROUTER'), message: this.logging.module('MESSAGE'),
+      routerLs: this.logging.module('ROUTER_LS'), routerHello: this.logging.module('ROUTER_HELLO'), connMgr: this.logging.module('CONN_MGR'),
     };
     this.addresses = new AddressTable<Consumer, InDelivery>({ routerId: this.id, mode: options.mode }, options.defaultDistribution ?? 'balanced', options.addresses ?? []);
+    if (options.mode === 'interior') {
+      this.mesh = new Mesh(this, options.linkStateTimers);
+      this.mesh.start();
+    }
+  }
+
+  /** Delivery tags from one router-wide counter (8 bytes on the wire, as qdrouterd's). */
+  nextTag(): number {
+    this.tagCounter = this.tagCounter === Number.MAX_SAFE_INTEGER ? 1 : this.tagCounter + 1;
+    return this.tagCounter;
+  }
+
+  // ---- addresses as the mesh sees them ----
+
+  /** The first local consumer of an address: senders get credit, the mesh advertises it. */
+  firstLocalConsumer(address: RouterAddress): void {
+    this.mesh?.addLocal(address);
+    for (const p of address.senders) (p as Producer).grant();
+  }
+
+  lastLocalConsumerGone(address: RouterAddress): void {
+    this.mesh?.removeLocal(address);
+    this.destinationsChanged(address);
+  }
+
+  remoteAddressAdded(key: string, router: string, hint: number | undefined): void {
+    const address = this.addresses.obtain(key);
+    const first = !address.hasDestinations;
+    address.remotes.set(router, hint);
+    if (first) for (const p of address.senders) (p as Producer).grant();
+  }
+
+  remoteAddressRemoved(key: string, router: string): void {
+    const address = this.addresses.get(key);
+    if (!address || !address.remotes.delete(router)) return;
+    this.destinationsChanged(address);
+  }
+
+  routerGone(router: string): void {
+    for (const address of [...this.addresses.values()]) {
+      if (address.remotes.delete(router)) this.destinationsChanged(address);
+    }
+  }
+
+  /** A destination went away: with none left, waiting deliveries go back and senders are drained. */
+  private destinationsChanged(address: RouterAddress): void {
+    if (!address.hasDestinations) {
+      this.deliveries.noDestinations(address);
+      for (const p of address.senders) (p as Producer).grant();
+    }
+    this.releaseAddress(address);
   }
 
   /** Starts a listener; resolves with the port it is bound to (port 0 picks a free one). */
   listen(spec: ListenerSpec): Promise<RunningListener> {
-    if (spec.role !== 'normal') return Promise.reject(new Error(`listener ${spec.name}: role ${spec.role} is not supported yet`));
+    if (spec.role !== 'normal' && spec.role !== 'inter-router') return Promise.reject(new Error(`listener ${spec.name}: role ${spec.role} is not supported yet`));
+    if (spec.role === 'inter-router' && !this.mesh) return Promise.reject(new Error(`listener ${spec.name}: role inter-router needs router mode interior`));
     return new Promise((resolve, reject) => {
       const server = net.createServer((socket) => this.accept(spec, socket));
       server.once('error', reject);
@@ -78,6 +143,12 @@ export class RouterNode {
   private accept(spec: ListenerSpec, socket: net.Socket): void {
     const id = this.nextConnectionId++;
     const peer = `${socket.remoteAddress}:${socket.remotePort}`;
+    if (spec.role === 'inter-router') {
+      const irc = new InterRouterConnection(this, id, false, spec.cost ?? 1, spec.linkCapacity, peer);
+      irc.connection = new Connection(socket, this.interRouterOptions(id, spec.cost ?? 1, spec, true), irc);
+      this.interRouterConnections.add(irc);
+      return;
+    }
     const client = new ClientConnection(this, id, spec, peer);
     const mechanisms = spec.saslMechanisms ?? (spec.authenticatePeer ? ['PLAIN'] : ['ANONYMOUS', 'PLAIN']);
     const traceLog = this.log.server;
@@ -102,6 +173,42 @@ export class RouterNode {
   }
 
   connectionClosed(c: ClientConnection): void { this.connections.delete(c); }
+  interRouterClosed(c: InterRouterConnection): void { this.interRouterConnections.delete(c); }
+
+  /** Engine options of an inter-router connection (reference §2.1, §2.2). */
+  interRouterOptions(id: number, cost: number, spec: { maxFrameSize: number; maxSessions: number; idleTimeoutSeconds: number; saslMechanisms?: string[] }, server: boolean, client?: { host: string; username?: string; password?: string }): ConnectionOptions {
+    const traceLog = this.log.server;
+    return {
+      server,
+      containerId: this.id,
+      hostname: client?.host,
+      maxFrameSize: Math.max(512, spec.maxFrameSize),
+      channelMax: spec.maxSessions - 1,
+      idleTimeoutMs: spec.idleTimeoutSeconds * 1000,
+      sasl: server ? { mechanisms: spec.saslMechanisms ?? ['ANONYMOUS', 'PLAIN'] } : undefined,
+      saslClient: server ? undefined : { mechanisms: spec.saslMechanisms, username: client?.username, password: client?.password },
+      offeredCapabilities: [...INTER_ROUTER_CAPABILITIES],
+      desiredCapabilities: [...INTER_ROUTER_CAPABILITIES],
+      properties: interRouterOpenProperties({ product: 'weft', version: WEFT_VERSION, connectionId: id, cost }),
+      trace: traceLog.enabled('trace') ? (dir, ch, name, fields, n) => traceLog.trace(formatFrame(id, ch, dir, name, fields, n)) : undefined,
+    };
+  }
+
+  /** Starts a connector: it connects, and reconnects with backoff whenever the connection drops. */
+  connect(spec: ConnectorSpec): Connector {
+    if (spec.role !== 'inter-router') throw new Error(`connector ${spec.name}: role ${spec.role} is not supported yet`);
+    if (!this.mesh) throw new Error(`connector ${spec.name}: role inter-router needs router mode interior`);
+    const connector = new Connector(spec, this.log.connMgr, (socket) => {
+      const id = this.nextConnectionId++;
+      const irc = new InterRouterConnection(this, id, true, spec.cost, spec.linkCapacity, `${spec.host}:${spec.port}`);
+      irc.connection = new Connection(socket, this.interRouterOptions(id, spec.cost, spec, false, { host: spec.host, username: spec.saslUsername, password: spec.saslPassword }), irc);
+      this.interRouterConnections.add(irc);
+      return irc.connection;
+    });
+    this.connectors.set(spec.name, connector);
+    connector.start();
+    return connector;
+  }
 
   /** The address for a text, with the phase its configured treatment gives this direction. */
   lookupAddress(text: string, phase?: number, direction?: 'ingress' | 'egress'): RouterAddress {
@@ -136,6 +243,9 @@ export class RouterNode {
   }
 
   async stop(): Promise<void> {
+    this.mesh?.stop();
+    for (const c of this.connectors.values()) c.stop();
+    for (const c of this.interRouterConnections) c.connection.close({ condition: 'amqp:connection:forced', description: 'router shutting down' });
     for (const l of this.listeners.values()) l.server.close();
     for (const c of this.connections) c.connection.close({ condition: 'amqp:connection:forced', description: 'router shutting down' });
     this.listeners.clear();

@@ -1,0 +1,168 @@
+// One inter-router connection (reference §2): the connector side attaches the 22 links
+// (control pair, then a data pair per priority, each pair in its own session), the listener
+// side answers them; control messages go to the mesh, data deliveries to the forwarding path.
+
+import type { Connection, ConnectionEvents } from '../amqp/connection';
+import type { Link, ReceiverLink, SenderLink } from '../amqp/link';
+import { InDelivery, OutDelivery, payloadOf } from '../amqp/delivery';
+import type { ErrorCondition } from '../amqp/performatives';
+import { Typed } from '../amqp/codec/values';
+import { randomId } from '../core/random-id';
+import { classifyInterRouterAttach, interRouterAttach, interRouterAttachAnswer, DATA_PRIORITIES, DEFAULT_DATA_PRIORITY } from '../mesh/inter-router-links';
+import { decodeControlMessage } from '../mesh/control-message';
+import { Consumer, Peer, Producer } from './links';
+import type { RouterNode } from './router-node';
+
+export class InterRouterConnection implements ConnectionEvents, Peer {
+  connection!: Connection;
+  readonly stripIn = false;
+  readonly stripOut = false;
+  /** The neighbour's router id, once its HELLO is two-way. */
+  routerId: string | undefined = undefined;
+  private controlSender: SenderLink | undefined = undefined;
+  private controlReceiver: ReceiverLink | undefined = undefined;
+  /** Outgoing data links by priority, as destinations of the forwarding path. */
+  private readonly dataOut: (Consumer | undefined)[] = new Array(DATA_PRIORITIES).fill(undefined);
+  private incomingDataCount = 0;
+  private outgoingDataCount = 0;
+  private up = false;
+
+  constructor(
+    readonly node: RouterNode,
+    readonly id: number,
+    /** We opened it (connector): we attach the links. */
+    readonly initiator: boolean,
+    /** Our configured cost; the link cost is the larger of ours and the peer's. */
+    readonly localCost: number,
+    readonly linkCapacity: number,
+    readonly peerAddress: string,
+  ) {}
+
+  get cost(): number {
+    const theirs = this.connection.remoteProperties?.get('qd.inter-router-cost');
+    const n = theirs instanceof Typed && theirs.type === 'int' ? theirs.number : 1;
+    return Math.max(this.localCost, n);
+  }
+
+  onOpen(c: Connection): void {
+    this.node.log.server.info(`[C${this.id}] Inter-router connection opened: ${this.initiator ? 'out to' : 'in from'} ${this.peerAddress} container_id=${c.remoteContainerId ?? ''}`);
+    if (!this.initiator) return;
+    // 11 sessions: control on channel 0, priority n on channel n+1; receiver before sender.
+    for (let channel = 0; channel <= DATA_PRIORITIES; channel++) {
+      const session = c.beginSession();
+      const kind = channel === 0 ? 'control' : 'data';
+      for (const receiver of [true, false]) {
+        const a = interRouterAttach(`qdlink.${randomId(this.node.random)}`, 0, receiver, kind);
+        const local = { source: a.source, target: a.target, sndSettleMode: a.sndSettleMode, rcvSettleMode: a.rcvSettleMode };
+        const link = receiver ? c.attachReceiver(session, a.name, local) : c.attachSender(session, a.name, local);
+        link.context = { kind, priority: channel === 0 ? -1 : channel - 1 };
+      }
+    }
+  }
+
+  onAttach(link: Link): void {
+    if (link.localAttached) return this.linkReady(link); // the answer to one of ours
+    const a = link.remoteAttach!;
+    const kind = classifyInterRouterAttach(a);
+    if (kind === 'none') {
+      // Endpoint links on an inter-router connection are link routes (a later issue).
+      link.refuse({ condition: 'qd:connection-role', description: 'Link endpoint on an inter-router connection' });
+      return;
+    }
+    const answer = interRouterAttachAnswer(a, 0);
+    link.attach({ source: answer.source, target: answer.target, sndSettleMode: answer.sndSettleMode, rcvSettleMode: answer.rcvSettleMode });
+    // Priority is implied by arrival order (reference §2.4); extra streaming links take 4.
+    let priority = -1;
+    if (kind === 'data') {
+      const n = link.isSender ? this.outgoingDataCount++ : this.incomingDataCount++;
+      priority = n < DATA_PRIORITIES ? n : DEFAULT_DATA_PRIORITY;
+    }
+    link.context = { kind, priority };
+    this.linkReady(link);
+  }
+
+  private linkReady(link: Link): void {
+    const info = link.context as { kind: 'control' | 'data'; priority: number };
+    if (link.isSender) {
+      const sender = link as SenderLink;
+      if (info.kind === 'control') this.controlSender = sender;
+      else {
+        const dest = new Consumer(sender, this, undefined);
+        if (this.dataOut[info.priority] === undefined) this.dataOut[info.priority] = dest;
+        sender.context = dest;
+      }
+    } else {
+      const receiver = link as ReceiverLink;
+      receiver.setCredit(this.linkCapacity);
+      if (info.kind === 'control') this.controlReceiver = receiver;
+      else receiver.context = new Producer(receiver, this, undefined, this.linkCapacity);
+    }
+    if (!this.up && this.controlSender && this.controlReceiver) {
+      this.up = true;
+      this.node.mesh!.connectionUp(this);
+    }
+  }
+
+  /** The outgoing data link for a priority, or the nearest lower one that exists (reference §8.3). */
+  dataDestination(priority = DEFAULT_DATA_PRIORITY): Consumer | undefined {
+    for (let p = priority; p >= 0; p--) if (this.dataOut[p]) return this.dataOut[p];
+    return this.dataOut.find((d) => d !== undefined);
+  }
+
+  /** Sends a control message (pre-settled, as qdrouterd does). */
+  sendControl(payload: Buffer): void {
+    const link = this.controlSender;
+    if (!link || link.localDetached) return;
+    link.send(new OutDelivery(link, payloadOf(payload), this.node.nextTag(), true));
+  }
+
+  onTransfer(d: InDelivery): void {
+    if (d.link === this.controlReceiver) {
+      if (!d.complete) return;
+      const payload = d.bytes();
+      d.doneRouting(); // consumed here: its bytes are released
+      if (!d.aborted) {
+        const result = decodeControlMessage(payload);
+        if (result.ok) this.node.mesh!.controlReceived(result.envelope, this);
+        else this.node.log.routerLs.warning(`[C${this.id}] ${result.error.message}`);
+      }
+      if (!d.remoteSettled) d.settle(undefined);
+      d.link.addCredit(1);
+      return;
+    }
+    const p = d.link.context;
+    if (p instanceof Producer) this.node.deliveries.onTransfer(d, p);
+    else d.doneRouting();
+  }
+
+  onCredit(link: SenderLink): void {
+    const c = link.context;
+    if (c instanceof Consumer) this.node.deliveries.onCredit(c);
+  }
+
+  onSent(out: OutDelivery): void { this.node.deliveries.onSent(out); }
+  onDisposition(out: OutDelivery): void { this.node.deliveries.onDisposition(out); }
+
+  onDetach(link: Link): void {
+    const ctx = link.context;
+    if (ctx instanceof Consumer) {
+      const i = this.dataOut.indexOf(ctx);
+      if (i >= 0) this.dataOut[i] = undefined;
+      this.node.deliveries.consumerGone(ctx);
+    } else if (ctx instanceof Producer) this.node.deliveries.producerGone(ctx);
+    if (link === this.controlSender || link === this.controlReceiver) this.lost();
+  }
+
+  onClose(_c: Connection, error: ErrorCondition | undefined): void {
+    this.node.log.server.info(`[C${this.id}] Inter-router connection closed${error ? `: ${error.condition} ${error.description ?? ''}` : ''}`);
+    this.lost();
+    this.node.interRouterClosed(this);
+  }
+
+  /** Losing the control link tells the routing engine at once (reference §2.5). */
+  private lost(): void {
+    if (!this.up) return;
+    this.up = false;
+    this.node.mesh!.connectionLost(this);
+  }
+}

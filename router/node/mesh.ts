@@ -1,0 +1,200 @@
+// The mesh of this router: the link-state engine (router/core/linkstate), clocked here, its
+// control messages carried over the inter-router connections, and what it learns turned into
+// destinations for the forwarding path (next hops, remote addresses, valid origins).
+
+import { LinkStateEngine, TREATMENT_HINTS, type Action, type RoutingTable, type LinkStateTimers } from '../core/linkstate';
+import type { Distribution } from '../core/destination';
+import { encodeControlMessage } from '../mesh/control-message';
+import { parseControlAddress } from '../mesh/control-addresses';
+import type { ControlEnvelope } from '../mesh/control-types';
+import type { Consumer, Peer, RouterAddress } from './links';
+import type { InterRouterConnection } from './inter-router-connection';
+import type { RouterNode } from './router-node';
+
+const TICK_MS = 100;
+
+export class Mesh {
+  readonly engine: LinkStateEngine;
+  private readonly connections = new Map<number, InterRouterConnection>();
+  private routes: RoutingTable = { radius: 0, routes: new Map() };
+  private timer: NodeJS.Timeout | undefined;
+  private readonly me: string;
+
+  constructor(private readonly node: RouterNode, timers: Partial<LinkStateTimers> = {}) {
+    this.me = `0/${node.id}`;
+    this.engine = new LinkStateEngine({ id: node.id, instance: Math.floor(Date.now() / 1000), timers });
+  }
+
+  start(): void {
+    this.timer = setInterval(() => this.run(this.engine.tick(Date.now())), TICK_MS);
+    this.timer.unref();
+  }
+
+  stop(): void { clearInterval(this.timer); }
+
+  get radius(): number { return this.routes.radius; }
+
+  connectionUp(c: InterRouterConnection): void {
+    this.connections.set(c.id, c);
+    this.engine.connectionUp(c.id, c.cost);
+    this.run(this.engine.tick(Date.now())); // say HELLO now rather than at the next tick
+  }
+
+  connectionLost(c: InterRouterConnection): void {
+    if (!this.connections.delete(c.id)) return;
+    this.run(this.engine.neighbourLost(c.id, Date.now()));
+  }
+
+  /** A local consumer appeared on a mobile address: advertise it. */
+  addLocal(address: RouterAddress): void {
+    if (address.key.startsWith('M')) this.engine.addLocalAddress(address.key, hintOf(address.distribution));
+  }
+
+  removeLocal(address: RouterAddress): void {
+    if (address.key.startsWith('M')) this.engine.removeLocalAddress(address.key);
+  }
+
+  /** A control message arrived on `from`: for us, to flood on, or to pass toward its router. */
+  controlReceived(env: ControlEnvelope, from: InterRouterConnection): void {
+    const target = parseControlAddress(env.to);
+    if (!target) return;
+    const now = Date.now();
+    switch (target.kind) {
+      case 'hello':
+        this.run(this.engine.receive(env.message, from.id, now));
+        return;
+      case 'all-routers':
+      case 'all-mobile-sync':
+        this.run(this.engine.receive(env.message, from.id, now));
+        this.flood(env, from);
+        return;
+      case 'router':
+      case 'mobile-sync':
+        if (target.routerId === this.node.id) this.run(this.engine.receive(env.message, from.id, now));
+        else this.forwardControl(env, target.routerId);
+        return;
+      default: {
+        const never: never = target;
+        return never;
+      }
+    }
+  }
+
+  /** The destination toward another router: the data link of the next hop's connection. */
+  towardRouter(routerId: string): Consumer | undefined {
+    return this.connectionToward(routerId)?.dataDestination();
+  }
+
+  /**
+   * Anycast: the nearest router that advertised the address (lowest path cost, ties by id)
+   * among those the message may reach from its ingress router (valid origins, reference §4.5).
+   */
+  anycastDestination(address: RouterAddress, ingress: string | undefined): Consumer | undefined {
+    const origin = ingress?.startsWith('0/') ? ingress.slice(2) : undefined;
+    let best: string | undefined;
+    let bestCost = Infinity;
+    for (const router of address.remotes.keys()) {
+      const route = this.routes.routes.get(router);
+      if (!route) continue;
+      if (origin && origin !== this.node.id && !route.validOrigins.includes(origin)) continue;
+      if (route.cost < bestCost || (route.cost === bestCost && best !== undefined && router < best)) { best = router; bestCost = route.cost; }
+    }
+    return best === undefined ? undefined : this.towardRouter(best);
+  }
+
+  /** Multicast: one copy per next-hop connection, not back toward routers the message has crossed. */
+  multicastDestinations(address: RouterAddress, trace: string[] | undefined, arrival: Peer): Consumer[] {
+    const crossed = new Set((trace ?? []).map((t) => (t.startsWith('0/') ? t.slice(2) : t)));
+    const out = new Map<number, Consumer>();
+    for (const router of address.remotes.keys()) {
+      if (crossed.has(router)) continue;
+      const c = this.connectionToward(router);
+      if (!c || c === arrival || (c.routerId !== undefined && crossed.has(c.routerId)) || out.has(c.id)) continue;
+      const dest = c.dataDestination();
+      if (dest) out.set(c.id, dest);
+    }
+    return [...out.values()];
+  }
+
+  private connectionToward(routerId: string): InterRouterConnection | undefined {
+    const id = this.engine.connectionTo(routerId);
+    return id === undefined ? undefined : this.connections.get(Number(id));
+  }
+
+  /** Carries out what the link-state engine decided. */
+  private run(actions: Action[]): void {
+    for (const a of actions) {
+      switch (a.type) {
+        case 'send': {
+          const env: ControlEnvelope = { to: a.address, ingress: this.me, trace: [this.me], message: a.message };
+          const payload = encodeControlMessage(env);
+          if (a.to === 'every-link' || a.to === 'every-router') for (const c of this.connections.values()) c.sendControl(payload);
+          else this.connectionToward(a.to.router)?.sendControl(payload);
+          break;
+        }
+        case 'routes':
+          this.routes = a.table;
+          this.node.log.routerLs.debug(`routes: ${[...a.table.routes].map(([r, x]) => `${r} via ${x.nextHop} cost ${x.cost}`).join(', ') || '(none)'}`);
+          break;
+        case 'addresses':
+          for (const { key, hint } of a.added) this.node.remoteAddressAdded(key, a.router, hint);
+          for (const key of a.removed) this.node.remoteAddressRemoved(key, a.router);
+          break;
+        case 'neighbour-up': {
+          const c = this.connections.get(Number(a.connection));
+          if (c) c.routerId = a.router;
+          this.node.log.routerHello.info(`neighbour ${a.router} up on [C${a.connection}] (cost ${a.cost})`);
+          break;
+        }
+        case 'neighbour-down':
+          this.node.log.routerHello.info(`neighbour ${a.router} down on [C${a.connection}]: ${a.reason}`);
+          break;
+        case 'router-added':
+          this.node.log.routerLs.info(`router ${a.router} added (mask bit ${a.maskBit})`);
+          break;
+        case 'router-removed':
+          this.node.log.routerLs.info(`router ${a.router} removed`);
+          this.node.routerGone(a.router);
+          break;
+        case 'router-restarted':
+          this.node.log.routerLs.info(`router ${a.router} restarted (instance ${a.instance})`);
+          break;
+        case 'duplicate-id':
+          this.node.log.routerHello.error(`another router uses our id ${a.router} (instance ${a.instance})`);
+          break;
+        case 'ignored':
+          this.node.log.routerLs.debug(`ignored ${a.opcode} from ${a.router}: ${a.reason}`);
+          break;
+        default: {
+          const never: never = a;
+          return never;
+        }
+      }
+    }
+  }
+
+  /** Floods a broadcast on to the other neighbours that have not seen it. */
+  private flood(env: ControlEnvelope, from: InterRouterConnection): void {
+    const crossed = new Set((env.trace ?? []).map((t) => t.slice(2)));
+    const onward: ControlEnvelope = { ...env, trace: [...(env.trace ?? []), this.me] };
+    let payload: Buffer | undefined;
+    for (const c of this.connections.values()) {
+      if (c === from || (c.routerId !== undefined && crossed.has(c.routerId))) continue;
+      payload ??= encodeControlMessage(onward);
+      c.sendControl(payload);
+    }
+  }
+
+  private forwardControl(env: ControlEnvelope, routerId: string): void {
+    this.connectionToward(routerId)?.sendControl(encodeControlMessage({ ...env, trace: [...(env.trace ?? []), this.me] }));
+  }
+}
+
+function hintOf(d: Distribution): number {
+  switch (d) {
+    case 'multicast': return TREATMENT_HINTS.multicast;
+    case 'closest': return TREATMENT_HINTS.closest;
+    case 'unavailable': return TREATMENT_HINTS.unavailable;
+    default: return TREATMENT_HINTS.balanced;
+  }
+}
