@@ -125,8 +125,11 @@ export class DeliveryRouter {
       }
     }
     if (targets.length === 0) {
-      if (address.distribution !== 'multicast' && address.hasConsumers) {
-        address.waiting.push(d); // a consumer will have credit again
+      // A local consumer will have credit again; a router that advertised the address will be
+      // reachable once paths are computed (or forgotten, and then these go back released).
+      if ((address.distribution !== 'multicast' && address.hasConsumers) || address.remotes.size > 0) {
+        if (this.node.log.core.enabled('debug')) this.node.log.core.debug(`${address.key}: delivery waits (local consumers ${address.consumers.length}, routers ${[...address.remotes.keys()].join(' ') || 'none'})`);
+        address.waiting.push(d);
         return;
       }
       if (this.node.log.core.enabled('debug')) this.node.log.core.debug(`no destination for ${address.key} (remote routers: ${[...address.remotes.keys()].join(' ') || 'none'})`);
@@ -263,6 +266,12 @@ export class DeliveryRouter {
       case Descriptor.released: s.releasedDeliveries++; break;
       case Descriptor.modified: s.modifiedDeliveries++; break;
     }
+  }
+
+  /** Paths changed: deliveries waiting for a router to become reachable try again. */
+  retryWaiting(address: RouterAddress): void {
+    const waiting = address.waiting.splice(0);
+    for (const d of waiting) this.route(d, address);
   }
 
   /** A consumer has credit: give it deliveries waiting on its address. */

@@ -11,12 +11,13 @@ import type { Consumer, Peer, RouterAddress } from './links';
 import type { InterRouterConnection } from './inter-router-connection';
 import type { RouterNode } from './router-node';
 
-const TICK_MS = 100;
+// The engine counts some ages in ticks (reference §3.10): it expects one per second.
+const TICK_MS = 1000;
 
 export class Mesh {
   readonly engine: LinkStateEngine;
   private readonly connections = new Map<number, InterRouterConnection>();
-  private routes: RoutingTable = { radius: 0, routes: new Map() };
+  private routes: RoutingTable = { radius: 0, diameter: 0, routes: new Map() };
   private timer: NodeJS.Timeout | undefined;
   private readonly me: string;
 
@@ -123,6 +124,7 @@ export class Mesh {
 
   /** Carries out what the link-state engine decided. */
   private run(actions: Action[]): void {
+    let changed = false;
     for (const a of actions) {
       switch (a.type) {
         case 'send': {
@@ -134,15 +136,18 @@ export class Mesh {
         }
         case 'routes':
           this.routes = a.table;
+          changed = true;
           this.node.log.routerLs.debug(`routes: ${[...a.table.routes].map(([r, x]) => `${r} via ${x.nextHop} cost ${x.cost}`).join(', ') || '(none)'}`);
           break;
         case 'addresses':
           for (const { key, hint } of a.added) this.node.remoteAddressAdded(key, a.router, hint);
           for (const key of a.removed) this.node.remoteAddressRemoved(key, a.router);
+          changed = true;
           break;
         case 'neighbour-up': {
           const c = this.connections.get(Number(a.connection));
           if (c) c.routerId = a.router;
+          changed = true;
           this.node.log.routerHello.info(`neighbour ${a.router} up on [C${a.connection}] (cost ${a.cost})`);
           break;
         }
@@ -171,6 +176,8 @@ export class Mesh {
         }
       }
     }
+    // Deliveries parked until a router became reachable try again.
+    if (changed) this.node.routesChanged();
   }
 
   /** Floods a broadcast on to the other neighbours that have not seen it. */

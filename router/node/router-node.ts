@@ -106,6 +106,10 @@ export class RouterNode {
     this.destinationsChanged(address);
   }
 
+  routesChanged(): void {
+    for (const address of this.addresses.values()) if (address.waiting.length > 0 && address.remotes.size > 0) this.deliveries.retryWaiting(address);
+  }
+
   routerGone(router: string): void {
     for (const address of [...this.addresses.values()]) {
       if (address.remotes.delete(router)) this.destinationsChanged(address);

@@ -80,12 +80,16 @@ export interface RouterRestartedAction {
   instance: number;
 }
 
-/** Another router uses our id (seen in a HELLO or an RA with a different instance). */
+/**
+ * Two routers use one id: ours (a HELLO or RA with our id and another instance), or a
+ * neighbour's (HELLOs with that id and two instances on two connections).
+ */
 export interface DuplicateIdAction {
   type: 'duplicate-id';
   router: RouterId;
-  /** The other router's instance. */
+  /** The instance of the router that is not the one we knew. */
   instance: number;
+  /** Where its HELLO came from. */
   connection?: ConnectionId;
 }
 

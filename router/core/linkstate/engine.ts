@@ -112,7 +112,7 @@ export class LinkStateEngine {
         if (message.id !== this.id) this.tracker.lsuReceived(message, nowMs, out);
         break;
       case 'MAU':
-        this.onMau(message, out);
+        this.onMau(message, nowMs, out);
         break;
       case 'MAR':
         this.onMar(message, out);
@@ -232,7 +232,7 @@ export class LinkStateEngine {
   private onRa(msg: RouterAdvertisement, nowMs: number, out: Action[]): void {
     // Our own RA never comes back (flooding skips routers in the trace): this is another
     // router with our id, somewhere in the mesh.
-    if (msg.id === this.id) this.hello.reportDuplicate(msg.instance, out);
+    if (msg.id === this.id) this.hello.reportDuplicate(this.id, msg.instance, out);
     else this.tracker.raReceived(msg, nowMs, out);
   }
 
@@ -242,11 +242,11 @@ export class LinkStateEngine {
     out.push(lsuTo(msg.id, msg.area, this.id, this.instance, this.tracker.ownLinkState));
   }
 
-  private onMau(msg: MobileAddressUpdate, out: Action[]): void {
+  private onMau(msg: MobileAddressUpdate, nowMs: number, out: Action[]): void {
     if (msg.id === this.id) return;
     const node = this.tracker.nodes.get(msg.id);
     if (node === undefined) this.ignore('unknown-router', msg, out);
-    else this.mobile.handleMau(msg, node, out);
+    else this.mobile.handleMau(msg, node, nowMs, out);
   }
 
   private onMar(msg: MobileAddressRequest, out: Action[]): void {

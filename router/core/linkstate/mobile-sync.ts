@@ -79,11 +79,16 @@ export class MobileSync {
   }
 
   /** A MAU from a known router: apply it, or ask for everything if one was missed. */
-  handleMau(msg: MobileAddressUpdate, node: RemoteRouter, out: Action[]): void {
+  handleMau(msg: MobileAddressUpdate, node: RemoteRouter, nowMs: number, out: Action[]): void {
     const absolute = isAbsoluteMau(msg);
+    // A copy we already applied (multicast over a mesh with cycles delivers some twice):
+    // qdrouterd answers it with a MAR, which its peer ignores since it is not behind.
+    if (!absolute && msg.mobile_seq <= node.mobileSeq) return;
     if (!absolute && msg.mobile_seq !== node.mobileSeq + 1) {
+      node.marRequest.want(msg.mobile_seq, false);
       if (!node.marOutstanding) {
         node.marOutstanding = true;
+        node.marRequest.asked(nowMs);
         out.push(marTo(node.id, this.id, node.mobileSeq));
       }
       return;

@@ -32,7 +32,7 @@ export class NodeTracker {
   private linkStateChanged = false;
   private recomputePending = false;
   private lastTopologyChangeMs: number | undefined;
-  private table: RoutingTable = { radius: 0, routes: new Map() };
+  private table: RoutingTable = { radius: 0, diameter: 0, routes: new Map() };
 
   constructor(
     private readonly id: RouterId,
@@ -67,10 +67,13 @@ export class NodeTracker {
       node.connection = connection;
       node.route = undefined;
       this.byConnection.set(connection, node);
-      node.needLsRequest = true;
+      node.lsRequest.want(node.linkState.lsSeq + 1);
       if (this.ownLinkState.addPeer(id, cost)) this.linkStateChanged = true;
       out.push({ type: 'neighbour-up', router: id, connection, cost });
     }
+    // A HELLO on another connection than the bound one speaks for another router if its
+    // instance differs (a duplicate id, reported by the HELLO protocol), not for a restart.
+    if (node.connection !== connection) return;
     node.neighbourRefreshMs = nowMs;
     this.checkRestart(node, instance, out);
   }
@@ -88,8 +91,12 @@ export class NodeTracker {
     if (node === undefined) return;
     this.checkRestart(node, msg.instance, out);
     node.linkState.lastSeenMs = nowMs;
-    if (node.linkState.lsSeq < msg.ls_seq) out.push(lsrTo(msg.id, this.id));
-    if (node.mobileSeq < msg.mobile_seq) node.needMar = true;
+    if (node.linkState.lsSeq < msg.ls_seq) {
+      node.lsRequest.want(msg.ls_seq);
+      node.lsRequest.asked(nowMs);
+      out.push(lsrTo(msg.id, this.id));
+    }
+    if (node.mobileSeq < msg.mobile_seq) node.marRequest.want(msg.mobile_seq);
   }
 
   lsuReceived(msg: LinkStateUpdate, nowMs: number, out: Action[]): void {
@@ -113,8 +120,8 @@ export class NodeTracker {
     this.expire(nowMs, out);
     const sendRa = this.applyChanges(nowMs, out);
     for (const node of this.nodes.values()) {
-      if (node.takeLsRequest()) out.push(lsrTo(node.id, this.id));
-      if (node.takeMarRequest()) out.push(marTo(node.id, this.id, node.mobileSeq));
+      if (node.takeLsRequest(nowMs)) out.push(lsrTo(node.id, this.id));
+      if (node.takeMarRequest(nowMs)) out.push(marTo(node.id, this.id, node.mobileSeq));
     }
     return sendRa;
   }
@@ -212,7 +219,7 @@ export class NodeTracker {
 }
 
 function sameTable(a: RoutingTable, b: RoutingTable): boolean {
-  if (a.radius !== b.radius || a.routes.size !== b.routes.size) return false;
+  if (a.radius !== b.radius || a.diameter !== b.diameter || a.routes.size !== b.routes.size) return false;
   for (const [id, r] of a.routes) {
     const s = b.routes.get(id);
     if (s === undefined || s.nextHop !== r.nextHop || s.cost !== r.cost || s.hops !== r.hops) return false;

@@ -5,6 +5,7 @@
 import type { ConnectionId } from './actions';
 import { LinkState } from './link-state';
 import type { RouterId } from './messages';
+import { SeqRequest } from './seq-request';
 import type { Route } from './shortest-paths';
 
 export class RemoteRouter {
@@ -23,11 +24,11 @@ export class RemoteRouter {
   /** Its advertised addresses (hash key → treatment hint). */
   readonly addresses = new Map<string, number | undefined>();
 
-  /** Send an LSR once it is reachable (new node, new neighbour, restart). */
-  needLsRequest = true;
-  /** An RA showed a newer mobile_seq: send a MAR once it is reachable. */
-  needMar = false;
-  /** A MAR went out after an out-of-order MAU; no other until a MAU is applied. */
+  /** Its link state, wanted from creation, on becoming a neighbour and after a restart. */
+  lsRequest = new SeqRequest();
+  /** Its addresses, wanted when an RA or a MAU shows a mobile_seq newer than ours. */
+  marRequest = new SeqRequest();
+  /** A MAR went out at once after an out-of-order MAU; no other until a MAU is applied. */
   marOutstanding = false;
   /** Ticks spent orphaned (no link state, not a neighbour, listed by nobody); never reset. */
   orphanTicks = 0;
@@ -35,6 +36,7 @@ export class RemoteRouter {
   constructor(readonly id: RouterId, readonly maskBit: number, instance: number | undefined, nowMs: number) {
     this.instance = instance;
     this.linkState = new LinkState(id, nowMs);
+    this.lsRequest.want(1);
   }
 
   get isNeighbour(): boolean {
@@ -58,7 +60,10 @@ export class RemoteRouter {
     }
     this.instance = instance;
     this.linkState.clear();
-    this.needLsRequest = true;
+    this.lsRequest = new SeqRequest();
+    this.lsRequest.want(1);
+    this.marRequest = new SeqRequest();
+    this.marOutstanding = false;
     return true;
   }
 
@@ -70,15 +75,16 @@ export class RemoteRouter {
     return removed;
   }
 
-  takeLsRequest(): boolean {
-    if (!this.needLsRequest || !this.reachable) return false;
-    this.needLsRequest = false;
+  /** Time to send an LSR: wanted, reachable, and not asked within the retry interval. */
+  takeLsRequest(nowMs: number): boolean {
+    if (!this.reachable || !this.lsRequest.due(this.linkState.lsSeq, nowMs)) return false;
+    this.lsRequest.asked(nowMs);
     return true;
   }
 
-  takeMarRequest(): boolean {
-    if (!this.needMar || !this.reachable) return false;
-    this.needMar = false;
+  takeMarRequest(nowMs: number): boolean {
+    if (!this.reachable || !this.marRequest.due(this.mobileSeq, nowMs)) return false;
+    this.marRequest.asked(nowMs);
     return true;
   }
 }

@@ -34,8 +34,14 @@ export interface Route {
 }
 
 export interface RoutingTable {
-  /** Largest hop count from us to a reachable router; 0 when alone. */
+  /** Largest hop count from us to a reachable router; 0 when alone (qdrouterd's radius). */
   radius: number;
+  /**
+   * Largest hop count on any reachable router's shortest path to any other. Equal-cost ties
+   * are broken differently from each end, so a message on its sender's shortest path can take
+   * more hops than the receiver's radius + 1: a hop limit of diameter + 1 never drops it.
+   */
+  diameter: number;
   /** Reachable remote routers only. */
   routes: Map<RouterId, Route>;
 }
@@ -58,6 +64,7 @@ export function computeRoutes(self: RouterId, collection: LinkStateCollection): 
   const routes = new Map<RouterId, Route>();
   const nextHop = new Int32Array(graph.ids.length).fill(-1);
   let radius = 0;
+  let diameter = 0;
   // Settle order lists every parent before its children.
   for (let i = 1; i < mine.count; i++) {
     const d = mine.order[i];
@@ -69,20 +76,23 @@ export function computeRoutes(self: RouterId, collection: LinkStateCollection): 
 
   // Valid origins: walk each other router's tree and mark what hangs below us.
   const below = new Uint8Array(graph.ids.length);
+  const tree = newTree(graph.ids.length);
+  const heap = new NodeHeap(graph);
   for (let i = 1; i < mine.count; i++) {
     const root = mine.order[i];
-    const tree = shortestPathTree(graph, root);
+    shortestPathTree(graph, root, tree, heap);
     below.fill(0);
     for (let j = 1; j < tree.count; j++) {
       const d = tree.order[j];
       const p = tree.prev[d];
+      diameter = Math.max(diameter, tree.hops[d]);
       if (d === me) continue;
       below[d] = p === me || (p !== root && below[p] === 1) ? 1 : 0;
       if (below[d] === 1) routes.get(graph.ids[d])?.validOrigins.push(graph.ids[root]);
     }
   }
   for (const route of routes.values()) route.validOrigins.sort(compareIds);
-  return { radius, routes };
+  return { radius, diameter: Math.max(radius, diameter), routes };
 }
 
 export function compareIds(a: RouterId, b: RouterId): number {
@@ -99,12 +109,14 @@ interface Graph {
   rank: Int32Array;
   /** Outgoing edges of each node as [to, cost] pairs flattened. */
   edges: number[][];
+  edgeCount: number;
 }
 
 interface Tree {
   prev: Int32Array;
   cost: Float64Array;
   hops: Int32Array;
+  settled: Uint8Array;
   /** Settled nodes in settle order, root first; `count` of them are valid. */
   order: Int32Array;
   count: number;
@@ -117,36 +129,42 @@ function buildGraph(self: RouterId, collection: LinkStateCollection): Graph {
   const index = new Map(ids.map((id, i) => [id, i]));
   const rank = new Int32Array(ids.length);
   [...ids.keys()].sort((a, b) => compareIds(ids[a], ids[b])).forEach((node, position) => (rank[node] = position));
+  let edgeCount = 0;
   const edges = ids.map((id) => {
     const flat: number[] = [];
     for (const [peer, cost] of links.get(id)!) flat.push(index.get(peer)!, cost);
+    edgeCount += flat.length / 2;
     return flat;
   });
-  return { ids, index, rank, edges };
+  return { ids, index, rank, edges, edgeCount };
 }
 
-function shortestPathTree(graph: Graph, root: number): Tree {
-  const n = graph.ids.length;
-  const prev = new Int32Array(n).fill(-1);
-  const cost = new Float64Array(n).fill(Infinity);
-  const hops = new Int32Array(n);
-  const settled = new Uint8Array(n);
-  const order = new Int32Array(n);
+function newTree(n: number): Tree {
+  return { prev: new Int32Array(n), cost: new Float64Array(n), hops: new Int32Array(n), settled: new Uint8Array(n), order: new Int32Array(n), count: 0 };
+}
+
+/** Dijkstra from `root`. `tree` and `heap` are reused: the valid-origin pass runs one per router. */
+function shortestPathTree(graph: Graph, root: number, tree = newTree(graph.ids.length), heap = new NodeHeap(graph)): Tree {
+  const { prev, cost, hops, settled, order } = tree;
+  prev.fill(-1);
+  cost.fill(Infinity);
+  settled.fill(0);
   let count = 0;
-  const heap = new NodeHeap(graph.rank);
   cost[root] = 0;
+  hops[root] = 0;
+  heap.clear();
   heap.push(0, root);
   while (heap.size > 0) {
-    const [c, u] = heap.pop();
-    if (settled[u] === 1 || c !== cost[u]) continue; // stale entry
+    const c = heap.topCost();
+    const u = heap.pop();
+    if (settled[u] === 1 || c !== cost[u]) continue; // a stale entry
     settled[u] = 1;
     order[count++] = u;
     const out = graph.edges[u];
     for (let k = 0; k < out.length; k += 2) {
       const v = out[k];
-      if (settled[v] === 1) continue;
       const alt = c + out[k + 1];
-      if (alt < cost[v]) {
+      if (settled[v] === 0 && alt < cost[v]) {
         cost[v] = alt;
         prev[v] = u;
         hops[v] = hops[u] + 1;
@@ -154,62 +172,80 @@ function shortestPathTree(graph: Graph, root: number): Tree {
       }
     }
   }
-  return { prev, cost, hops, order, count };
+  tree.count = count;
+  return tree;
 }
 
-/** Binary min-heap of (cost, node) ordered by cost, then by the node's id rank. */
+/**
+ * Binary min-heap of (cost, node) ordered by cost, then by the node's id rank: the settle order
+ * of qdrouterd's sorted list. Entries are never decreased, only pushed again (at most once per
+ * edge), so the arrays are sized by the edge count.
+ */
 class NodeHeap {
-  private readonly costs: number[] = [];
-  private readonly nodes: number[] = [];
+  private readonly costs: Float64Array;
+  private readonly nodes: Int32Array;
+  private readonly rank: Int32Array;
+  size = 0;
 
-  constructor(private readonly rank: Int32Array) {}
+  constructor(graph: Graph) {
+    this.costs = new Float64Array(graph.edgeCount + 1);
+    this.nodes = new Int32Array(graph.edgeCount + 1);
+    this.rank = graph.rank;
+  }
 
-  get size(): number {
-    return this.nodes.length;
+  clear(): void {
+    this.size = 0;
+  }
+
+  topCost(): number {
+    return this.costs[0];
   }
 
   push(cost: number, node: number): void {
-    this.costs.push(cost);
-    this.nodes.push(node);
-    let i = this.nodes.length - 1;
+    let i = this.size++;
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      if (!this.less(i, parent)) break;
-      this.swap(i, parent);
+      if (!this.less(cost, node, parent)) break;
+      this.costs[i] = this.costs[parent];
+      this.nodes[i] = this.nodes[parent];
       i = parent;
     }
+    this.costs[i] = cost;
+    this.nodes[i] = node;
   }
 
-  pop(): [number, number] {
-    const top: [number, number] = [this.costs[0], this.nodes[0]];
-    const lastCost = this.costs.pop()!;
-    const lastNode = this.nodes.pop()!;
-    if (this.nodes.length > 0) {
-      this.costs[0] = lastCost;
-      this.nodes[0] = lastNode;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < this.nodes.length && this.less(l, m)) m = l;
-        if (r < this.nodes.length && this.less(r, m)) m = r;
-        if (m === i) break;
-        this.swap(i, m);
-        i = m;
-      }
+  pop(): number {
+    const top = this.nodes[0];
+    const n = --this.size;
+    if (n === 0) return top;
+    // Sift the last entry down from the root.
+    const cost = this.costs[n];
+    const node = this.nodes[n];
+    let i = 0;
+    for (;;) {
+      let child = 2 * i + 1;
+      if (child >= n) break;
+      if (child + 1 < n && this.lessAt(child + 1, child)) child++;
+      if (!this.lessThan(this.costs[child], this.nodes[child], cost, node)) break;
+      this.costs[i] = this.costs[child];
+      this.nodes[i] = this.nodes[child];
+      i = child;
     }
+    this.costs[i] = cost;
+    this.nodes[i] = node;
     return top;
   }
 
-  private less(a: number, b: number): boolean {
-    const ca = this.costs[a];
-    const cb = this.costs[b];
-    return ca < cb || (ca === cb && this.rank[this.nodes[a]] < this.rank[this.nodes[b]]);
+  /** (cost, node) sorts before the entry at position `at`. */
+  private less(cost: number, node: number, at: number): boolean {
+    return this.lessThan(cost, node, this.costs[at], this.nodes[at]);
   }
 
-  private swap(a: number, b: number): void {
-    [this.costs[a], this.costs[b]] = [this.costs[b], this.costs[a]];
-    [this.nodes[a], this.nodes[b]] = [this.nodes[b], this.nodes[a]];
+  private lessAt(a: number, b: number): boolean {
+    return this.lessThan(this.costs[a], this.nodes[a], this.costs[b], this.nodes[b]);
+  }
+
+  private lessThan(ca: number, na: number, cb: number, nb: number): boolean {
+    return ca < cb || (ca === cb && this.rank[na] < this.rank[nb]);
   }
 }
