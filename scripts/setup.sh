@@ -14,6 +14,7 @@ APT_PACKAGES=(
   gcc                            # builds the load generator
   make
   pkg-config                     # finds Proton's compiler flags
+  docker-compose                 # validates docker-compose.yml (`docker-compose config`); no engine runs here
 )
 # ------------------------------------------------------------------------------------------
 
