@@ -10,6 +10,7 @@ import { Typed } from '../amqp/codec/values';
 import { randomId } from '../core/random-id';
 import { classifyInterRouterAttach, interRouterAttach, interRouterAttachAnswer, DATA_PRIORITIES, DEFAULT_DATA_PRIORITY } from '../mesh/inter-router-links';
 import { decodeControlMessage } from '../mesh/control-message';
+import type { ControlMessageError } from '../mesh/control-message-error';
 import { Consumer, Peer, Producer } from './links';
 import type { RouterNode } from './router-node';
 
@@ -124,7 +125,7 @@ export class InterRouterConnection implements ConnectionEvents, Peer {
       if (!d.aborted) {
         const result = decodeControlMessage(payload);
         if (result.ok) this.node.mesh!.controlReceived(result.envelope, this);
-        else this.node.log.routerLs.warning(`[C${this.id}] ${result.error.message}`);
+        else this.reportBadControl(result.error);
       }
       if (!d.remoteSettled) d.settle(undefined);
       d.link.addCredit(1);
@@ -134,6 +135,17 @@ export class InterRouterConnection implements ConnectionEvents, Peer {
     if (p instanceof Producer) this.node.deliveries.onTransfer(d, p);
     else d.doneRouting();
   }
+
+  /** A bad control message is ignored, each distinct problem said once per sender (a newer
+   * neighbour's HELLO every second would otherwise be a warning every second). */
+  private reportBadControl(error: ControlMessageError): void {
+    const key = `${error.details.routerId ?? ''}\u0000${error.message}`;
+    if (this.reported.has(key)) return;
+    this.reported.add(key);
+    this.node.log.routerLs.warning(`[C${this.id}] ${error.message} (ignored)`);
+  }
+
+  private readonly reported = new Set<string>();
 
   onCredit(link: SenderLink): void {
     const c = link.context;

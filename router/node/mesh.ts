@@ -165,7 +165,9 @@ export class Mesh {
           this.node.log.routerLs.info(`router ${a.router} restarted (instance ${a.instance})`);
           break;
         case 'duplicate-id':
-          this.node.log.routerHello.error(`another router uses our id ${a.router} (instance ${a.instance})`);
+          this.node.log.routerHello.error(a.router === this.node.id
+            ? `another router uses our id ${a.router} (instance ${a.instance})`
+            : `duplicate router id: two routers use the id ${a.router} (the other's instance: ${a.instance})`);
           break;
         case 'ignored':
           this.node.log.routerLs.debug(`ignored ${a.opcode} from ${a.router}: ${a.reason}`);
