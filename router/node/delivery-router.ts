@@ -104,8 +104,8 @@ export class DeliveryRouter {
     ctx.address = address;
     const mesh = this.node.mesh;
     const trace = ctx.annotations?.trace;
-    if (mesh && trace && trace.length > mesh.radius + 1) {
-      // A loop or a stale path: qdrouterd's only hop limit (reference §5.2).
+    if (mesh && trace && trace.length > mesh.hopLimit) {
+      // A loop or a stale path: the only hop limit (reference §5.2; mesh.ts says why diameter).
       return this.undeliverable(d, ctx.producer, Released);
     }
     let targets: Consumer[];

@@ -13,6 +13,8 @@ import type { RouterNode } from './router-node';
 
 // The engine counts some ages in ticks (reference §3.10): it expects one per second.
 const TICK_MS = 1000;
+/** How long a flooded broadcast is remembered to drop its copies arriving by other paths. */
+const FLOOD_MEMORY_MS = 2000;
 
 export class Mesh {
   readonly engine: LinkStateEngine;
@@ -33,12 +35,16 @@ export class Mesh {
 
   stop(): void { clearInterval(this.timer); }
 
-  get radius(): number { return this.routes.radius; }
+  /**
+   * Hop limit of a delivery's trace. qdrouterd uses radius + 1; with equal-cost ties a sender's
+   * shortest path can be longer than that, so we use the longest shortest path (diameter) + 1
+   * and never drop a delivery on a legitimate path.
+   */
+  get hopLimit(): number { return Math.max(this.routes.radius, this.routes.diameter) + 1; }
 
   connectionUp(c: InterRouterConnection): void {
     this.connections.set(c.id, c);
-    this.engine.connectionUp(c.id, c.cost);
-    this.run(this.engine.tick(Date.now())); // say HELLO now rather than at the next tick
+    this.run(this.engine.connectionUp(c.id, c.cost)); // says HELLO now rather than at the next tick
   }
 
   connectionLost(c: InterRouterConnection): void {
@@ -182,8 +188,22 @@ export class Mesh {
     if (changed) this.node.routesChanged();
   }
 
-  /** Floods a broadcast on to the other neighbours that have not seen it. */
+  /** Broadcasts already flooded on, by identity, with when: a cycle must not multiply copies. */
+  private readonly flooded = new Map<string, number>();
+
+  /** Floods a broadcast on to the other neighbours that have not seen it, once. */
   private flood(env: ControlEnvelope, from: InterRouterConnection): void {
+    const m = env.message;
+    const identity = m.opcode === 'RA' ? `RA ${m.id} ${m.instance} ${m.ls_seq} ${m.mobile_seq}`
+      : m.opcode === 'MAU' && 'mobile_seq' in m ? `MAU ${m.id} ${(m as { mobile_seq: number }).mobile_seq}` : undefined;
+    if (identity !== undefined) {
+      // Copies of one flood arrive within milliseconds by the other paths; the same RA sent
+      // again later (periodic refresh, seconds apart) must travel again.
+      const now = Date.now();
+      for (const [k, t] of this.flooded) if (now - t > FLOOD_MEMORY_MS) this.flooded.delete(k);
+      if (this.flooded.has(identity)) return;
+      this.flooded.set(identity, now);
+    }
     const crossed = new Set((env.trace ?? []).map((t) => t.slice(2)));
     const onward: ControlEnvelope = { ...env, trace: [...(env.trace ?? []), this.me] };
     let payload: Buffer | undefined;

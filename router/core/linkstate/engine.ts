@@ -5,13 +5,13 @@
 // Entry points:
 //   tick(nowMs)                              every second: HELLO, RA, expiry, paths, MAU
 //   receive(message, connection, nowMs)      a control message arrived for this router
-//   connectionUp(connection, cost)           an inter-router connection opened
+//   connectionUp(connection, cost)           an inter-router connection opened: HELLO now
 //   neighbourLost(connection, nowMs)         it closed: reconverge now, not after helloMaxAge
 //   addLocalAddress(key, hint) / removeLocalAddress(key)
 // Queries: routingTable, neighbours(), connectionTo(), remoteAddresses(), routerNodes() …
 
 import type { Action, ConnectionId, IgnoredReason } from './actions';
-import { lsuTo, raTo } from './compose';
+import { helloTo, lsuTo, raTo } from './compose';
 import { HelloProtocol } from './hello-protocol';
 import {
   PROTOCOL_VERSION,
@@ -71,7 +71,7 @@ export class LinkStateEngine {
     this.instance = options.instance;
     this.timers = { ...DEFAULT_TIMERS, ...options.timers };
     this.hello = new HelloProtocol(this.id, this.instance, this.timers.helloIntervalMs, this.timers.helloMaxAgeMs);
-    this.tracker = new NodeTracker(this.id, this.timers);
+    this.tracker = new NodeTracker(this.id, this.timers, (c) => this.connections.has(c));
     this.mobile = new MobileSync(this.id, this.timers.mobileSyncIntervalMs);
   }
 
@@ -125,9 +125,13 @@ export class LinkStateEngine {
     return out;
   }
 
-  /** Registers an inter-router connection and its cost (router.connector/listener `cost`). */
-  connectionUp(connection: ConnectionId, cost = 1): void {
+  /**
+   * Registers an inter-router connection and its cost (the negotiated inter-router cost).
+   * Returns a HELLO to send now, so that the new neighbour need not wait for the next tick.
+   */
+  connectionUp(connection: ConnectionId, cost = 1): Action[] {
     this.connections.set(connection, cost);
+    return [helloTo(this.id, this.instance, this.hello.seen())];
   }
 
   /**
@@ -226,7 +230,7 @@ export class LinkStateEngine {
     if (!this.connections.has(connection)) this.connections.set(connection, 1);
     if (this.hello.handle(msg, connection, nowMs, out) !== 'two-way') return;
     const cost = this.connections.get(connection)!;
-    this.tracker.neighbourRefresh(msg.id, msg.instance, connection, cost, (c) => this.connections.has(c), nowMs, out);
+    this.tracker.neighbourRefresh(msg.id, msg.instance, connection, cost, nowMs, out);
   }
 
   private onRa(msg: RouterAdvertisement, nowMs: number, out: Action[]): void {

@@ -8,3 +8,4 @@ export { computeRoutes, withPlaceholders, type LinkStateCollection, type Peers, 
 export { DEFAULT_TIMERS, timersFromRouterSettings, type LinkStateTimers, type RouterTimerSettings } from './timing';
 export { isAdvertisedKey } from './mobile-sync';
 export { MAX_ROUTERS } from './mask-bits';
+export { benchTopologyChange, type TopologyChangeBenchOptions, type TopologyChangeBenchResult } from './bench-topology-change';

@@ -15,6 +15,7 @@ import type { Action, ConnectionId } from './actions';
 import { lsrTo, marTo } from './compose';
 import { LinkState } from './link-state';
 import { MaskBits } from './mask-bits';
+import { Periodic } from './periodic';
 import type { LinkStateUpdate, Opcode, RouterAdvertisement, RouterId } from './messages';
 import { RemoteRouter } from './remote-router';
 import { computeRoutes, type Peers, type RoutingTable } from './shortest-paths';
@@ -22,6 +23,8 @@ import type { LinkStateTimers } from './timing';
 
 /** Ticks an orphaned router survives before it is forgotten (qdrouterd: deleted on the 3rd). */
 const ORPHAN_TICKS = 2;
+/** qdrouterd's engine tick, which expiry runs on. */
+const EXPIRY_PERIOD_MS = 1000;
 
 export class NodeTracker {
   readonly ownLinkState: LinkState;
@@ -32,11 +35,16 @@ export class NodeTracker {
   private linkStateChanged = false;
   private recomputePending = false;
   private lastTopologyChangeMs: number | undefined;
+  private readonly expiryPeriod = new Periodic(EXPIRY_PERIOD_MS);
+  /** Routers refused for want of a mask bit (reported once). */
+  private readonly refused = new Set<RouterId>();
   private table: RoutingTable = { radius: 0, diameter: 0, routes: new Map() };
 
   constructor(
     private readonly id: RouterId,
     private readonly timers: LinkStateTimers,
+    /** Whether an inter-router connection is still open (the engine tracks them). */
+    private readonly connectionOpen: (connection: ConnectionId) => boolean,
   ) {
     this.ownLinkState = new LinkState(id);
   }
@@ -50,18 +58,14 @@ export class NodeTracker {
     return this.lastTopologyChangeMs !== undefined && nowMs - this.lastTopologyChangeMs <= 2 * this.timers.raIntervalFluxMs;
   }
 
-  nodeOnConnection(connection: ConnectionId): RemoteRouter | undefined {
-    return this.byConnection.get(connection);
-  }
-
   // -------------------------------------------------------------------------------------------
   // Events
 
-  neighbourRefresh(id: RouterId, instance: number, connection: ConnectionId, cost: number, connectionOpen: (c: ConnectionId) => boolean, nowMs: number, out: Action[]): void {
+  neighbourRefresh(id: RouterId, instance: number, connection: ConnectionId, cost: number, nowMs: number, out: Action[]): void {
     const node = this.ensureNode(id, instance, nowMs, out, 'HELLO');
     if (node === undefined) return;
     // A second connection to the same router does not steal the binding while the first is open.
-    const keep = node.connection !== undefined && node.connection !== connection && connectionOpen(node.connection);
+    const keep = node.connection !== undefined && node.connection !== connection && this.connectionOpen(node.connection);
     if (node.connection !== connection && !keep) {
       if (node.connection !== undefined) this.byConnection.delete(node.connection);
       node.connection = connection;
@@ -117,7 +121,8 @@ export class NodeTracker {
 
   /** Steps 1–5 of §3.8. True if an RA must go out (our ls_seq moved). */
   tick(nowMs: number, out: Action[]): boolean {
-    this.expire(nowMs, out);
+    // Orphans age in seconds of ticks: extra ticks from the host must not age them faster.
+    if (this.expiryPeriod.due(nowMs)) this.expire(nowMs, out);
     const sendRa = this.applyChanges(nowMs, out);
     for (const node of this.nodes.values()) {
       if (node.takeLsRequest(nowMs)) out.push(lsrTo(node.id, this.id));
@@ -181,7 +186,8 @@ export class NodeTracker {
     if (known !== undefined) return known;
     const maskBit = this.maskBits.allocate();
     if (maskBit === undefined) {
-      out.push({ type: 'ignored', reason: 'too-many-routers', router: id, opcode });
+      if (!this.refused.has(id)) out.push({ type: 'ignored', reason: 'too-many-routers', router: id, opcode });
+      this.refused.add(id);
       return undefined;
     }
     const node = new RemoteRouter(id, maskBit, instance, nowMs);
