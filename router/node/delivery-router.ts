@@ -115,11 +115,16 @@ export class DeliveryRouter {
       targets = next ? [next] : [];
     } else if (address.distribution === 'multicast') {
       targets = forwarders.multicast.select(address);
-      if (mesh && address.remotes.size > 0) targets = targets.concat(mesh.multicastDestinations(address, trace, ctx.producer.conn));
+      if (mesh && address.remotes.size > 0) targets = targets.concat(mesh.multicastDestinations(address, trace, ctx.producer.conn, ctx.annotations?.ingress));
+    } else if (address.distribution === 'balanced') {
+      // The lowest load wins, local consumers (with credit) against remote routers; ties stay local.
+      targets = forwarders.balanced.select(address);
+      const remote = mesh && address.remotes.size > 0 ? mesh.balancedDestination(address, ctx.annotations?.ingress) : undefined;
+      if (remote && (targets.length === 0 || remote.load < targets[0].load)) targets = [remote.dest];
     } else {
       targets = forwarders[address.distribution].select(address);
-      // closest: local consumers first, even without credit; balanced: whoever can take it now.
-      if (targets.length === 0 && mesh && address.remotes.size > 0 && (address.distribution === 'balanced' || !address.hasConsumers)) {
+      // closest: local consumers first, even without credit; then the nearest router.
+      if (targets.length === 0 && mesh && address.remotes.size > 0 && !address.hasConsumers) {
         const remote = mesh.anycastDestination(address, ctx.annotations?.ingress);
         if (remote) targets = [remote];
       }
@@ -156,7 +161,11 @@ export class DeliveryRouter {
     out.context = c;
     d.addReader(out);
     ctx.unsent++;
-    if (!d.remoteSettled) { ctx.unsettled++; c.unsettled.add(out); }
+    if (!d.remoteSettled) {
+      ctx.unsettled++;
+      c.unsettled.add(out);
+      if (!c.address && ctx.address) c.countOut(ctx.address.key, 1);
+    }
     if (c.address) c.address.deliveriesOut++;
     this.node.stats.deliveriesEgress++;
     c.link.send(out);
@@ -238,6 +247,7 @@ export class DeliveryRouter {
   private copyOutcome(out: OutDelivery, consumer: Consumer, state: DeliveryState): void {
     if (!consumer.unsettled.delete(out)) return; // already accounted
     const d = out.source as InDelivery;
+    if (!consumer.address && (d.context as InContext).address) consumer.countOut((d.context as InContext).address!.key, -1);
     const ctx = d.context as InContext;
     if (ctx.multicast) {
       if (!ctx.worst || OUTCOME_RANK[state.code] > OUTCOME_RANK[ctx.worst.code]) ctx.worst = state;

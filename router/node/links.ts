@@ -59,6 +59,15 @@ export class Consumer implements Destination {
    */
   constructor(readonly link: SenderLink, readonly conn: Peer, readonly address: RouterAddress | undefined) {}
 
+  /** Inter-router links: unsettled deliveries out per address key (the load `balanced` weighs). */
+  readonly outstandingByAddress = new Map<string, number>();
+
+  countOut(key: string, delta: number): void {
+    const n = (this.outstandingByAddress.get(key) ?? 0) + delta;
+    if (n <= 0) this.outstandingByAddress.delete(key);
+    else this.outstandingByAddress.set(key, n);
+  }
+
   get capacity(): number { return this.link.linkCredit - this.link.queue.length; }
   get load(): number { return this.link.queue.length + this.unsettled.size; }
 }

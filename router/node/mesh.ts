@@ -97,24 +97,46 @@ export class Mesh {
    * among those the message may reach from its ingress router (valid origins, reference §4.5).
    */
   anycastDestination(address: RouterAddress, ingress: string | undefined): Consumer | undefined {
-    const origin = ingress?.startsWith('0/') ? ingress.slice(2) : undefined;
-    let best: string | undefined;
-    let bestCost = Infinity;
+    return this.bestRemote(address, ingress, false)?.dest;
+  }
+
+  /**
+   * balanced: the remote router with the lowest load, where load = unsettled deliveries this
+   * router has out for the address toward it + its path cost (reference §4.5).
+   */
+  balancedDestination(address: RouterAddress, ingress: string | undefined): { dest: Consumer; load: number } | undefined {
+    return this.bestRemote(address, ingress, true);
+  }
+
+  private bestRemote(address: RouterAddress, ingress: string | undefined, byLoad: boolean): { dest: Consumer; load: number } | undefined {
+    let best: { dest: Consumer; load: number; router: string } | undefined;
     for (const router of address.remotes.keys()) {
       const route = this.routes.routes.get(router);
-      if (!route) continue;
-      if (origin && origin !== this.node.id && !route.validOrigins.includes(origin)) continue;
-      if (route.cost < bestCost || (route.cost === bestCost && best !== undefined && router < best)) { best = router; bestCost = route.cost; }
+      if (!route || !this.validOrigin(route.validOrigins, ingress)) continue;
+      const dest = this.towardRouter(router);
+      if (!dest) continue;
+      const load = route.cost + (byLoad ? dest.outstandingByAddress.get(address.key) ?? 0 : 0);
+      if (!best || load < best.load || (load === best.load && router < best.router)) best = { dest, load, router };
     }
-    return best === undefined ? undefined : this.towardRouter(best);
+    return best;
+  }
+
+  /** A message may go to a router only if this router is on the shortest path from its ingress. */
+  private validOrigin(validOrigins: string[], ingress: string | undefined): boolean {
+    const origin = ingress?.startsWith('0/') ? ingress.slice(2) : undefined;
+    return origin === undefined || origin === this.node.id || validOrigins.includes(origin);
   }
 
   /** Multicast: one copy per next-hop connection, not back toward routers the message has crossed. */
-  multicastDestinations(address: RouterAddress, trace: string[] | undefined, arrival: Peer): Consumer[] {
+  multicastDestinations(address: RouterAddress, trace: string[] | undefined, arrival: Peer, ingress: string | undefined): Consumer[] {
     const crossed = new Set((trace ?? []).map((t) => (t.startsWith('0/') ? t.slice(2) : t)));
     const out = new Map<number, Consumer>();
     for (const router of address.remotes.keys()) {
       if (crossed.has(router)) continue;
+      // Valid origins keep copies on the ingress router's shortest-path tree: no duplicates in
+      // a mesh with cycles (qdrouterd 1.19 skips this check for multicast and can duplicate).
+      const route = this.routes.routes.get(router);
+      if (!route || !this.validOrigin(route.validOrigins, ingress)) continue;
       const c = this.connectionToward(router);
       if (!c || c === arrival || (c.routerId !== undefined && crossed.has(c.routerId)) || out.has(c.id)) continue;
       const dest = c.dataDestination();

@@ -53,8 +53,9 @@ describe('a mesh of three routers', function () {
     expect(ma['x-opt-qd.trace']).to.deep.equal(['0/R1', '0/R3']);
   });
 
-  it('multicast: one copy to each receiver on every router, none duplicated', async () => {
+  it('multicast: one copy to each receiver on every router, none duplicated (the triangle is a cycle)', async () => {
     const r1 = collectMessages(await openReceiver(await connect('R1'), 'multicast.news'));
+    const r2 = collectMessages(await openReceiver(await connect('R2'), 'multicast.news'));
     const r3 = collectMessages(await openReceiver(await connect('R3'), 'multicast.news'));
     const r3b = collectMessages(await openReceiver(await connect('R3'), 'multicast.news'));
     const s = await openSender(await connect('R1'), 'multicast.news');
@@ -63,15 +64,40 @@ describe('a mesh of three routers', function () {
     await waitFor(async () => {
       s.send({ body: 'probe' });
       await new Promise((r) => setTimeout(r, 200));
-      return r3.length > 0;
+      return r3.length > 0 && r2.length > 0;
     }, 'the mesh to carry multicast', 15000);
-    const base = [r1.length, r3.length, r3b.length];
+    const base = [r1.length, r2.length, r3.length, r3b.length];
     for (let i = 0; i < 10; i++) s.send({ body: `n${i}` });
-    await waitFor(() => r1.length - base[0] === 10 && r3.length - base[1] === 10 && r3b.length - base[2] === 10, 'ten copies each', 10000);
+    await waitFor(() => r1.length - base[0] === 10 && r2.length - base[1] === 10 && r3.length - base[2] === 10 && r3b.length - base[3] === 10, 'ten copies each', 10000);
     await new Promise((r) => setTimeout(r, 300)); // no late duplicates either
-    for (const [got, b] of [[r1, base[0]], [r3, base[1]], [r3b, base[2]]] as const) {
+    for (const [got, b] of [[r1, base[0]], [r2, base[1]], [r3, base[2]], [r3b, base[3]]] as const) {
       expect(got.slice(b).map((m) => m.message!.body)).to.deep.equal([...Array(10).keys()].map((i) => `n${i}`));
     }
+  });
+
+  it('balanced: receivers on R2 and R3 share a burst from R1 by load, each message exactly once', async () => {
+    const on2 = collectMessages(await openReceiver(await connect('R2'), { source: 'shared.q', credit_window: 500 }));
+    const on3 = collectMessages(await openReceiver(await connect('R3'), { source: 'shared.q', credit_window: 500 }));
+    const s = await openSender(await connect('R1'), 'shared.q');
+    let accepted = 0;
+    s.on('accepted', () => { accepted++; });
+    await sendable(s, 15000);
+    await waitFor(async () => {
+      // Both receivers known at R1: a burst of probes spreads over both once R1 knows them
+      // (one probe at a time would always find both idle and take the tie's side).
+      for (let i = 0; i < 10; i++) s.send({ body: 'probe' });
+      await new Promise((r) => setTimeout(r, 100));
+      return on2.length > 0 && on3.length > 0;
+    }, 'both receivers reachable', 15000);
+    const base = accepted;
+    const before = [on2.length, on3.length];
+    for (let i = 0; i < 200; i++) s.send({ body: i });
+    await waitFor(() => accepted - base >= 200, '200 accepted', 10000);
+    const bodies = [...on2.slice(before[0]), ...on3.slice(before[1])].map((m) => m.message!.body).filter((b) => b !== 'probe');
+    expect(bodies.length).to.equal(200);
+    expect(new Set(bodies).size).to.equal(200);
+    expect(on2.length - before[0]).to.be.greaterThan(20);
+    expect(on3.length - before[1]).to.be.greaterThan(20);
   });
 
   it('request/response: the reply goes back across the mesh to a dynamic address of R1', async () => {
