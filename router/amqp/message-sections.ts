@@ -34,6 +34,8 @@ export interface MessageHead {
   replyTo: string | undefined;
   /** The head up to and including properties has been seen whole. */
   complete: boolean;
+  /** header.priority when given (0-9 matter; larger values count as 9). */
+  priority?: number;
 }
 
 /**
@@ -50,7 +52,13 @@ export function scanHead(buf: Buffer, needTo = true): MessageHead {
       const start = d.pos;
       if (d.byte() !== T.described) throw new DecodeError('message section is not a described type');
       const code = sectionCode(d);
-      if (code === Section.header || code === Section.deliveryAnnotations) { d.skip(); head.insertAt = d.pos; continue; }
+      if (code === Section.header) {
+        const priority = readPriority(d);
+        if (priority !== undefined) head.priority = priority;
+        head.insertAt = d.pos;
+        continue;
+      }
+      if (code === Section.deliveryAnnotations) { d.skip(); head.insertAt = d.pos; continue; }
       if (code === Section.messageAnnotations) {
         d.skip();
         head.annotationsStart = start;
@@ -58,7 +66,7 @@ export function scanHead(buf: Buffer, needTo = true): MessageHead {
         head.insertAt = start;
         continue;
       }
-      if (!needTo && head.annotationsStart < 0) return bareHeadAt(head.insertAt);
+      if (!needTo && head.annotationsStart < 0 && head.priority === undefined) return bareHeadAt(head.insertAt);
       if (code === Section.properties) readProperties(d, head);
       head.complete = true;
       return head;
@@ -86,6 +94,22 @@ const SymbolicSections: Record<string, number> = {
   'amqp:properties:list': 0x73, 'amqp:application-properties:map': 0x74, 'amqp:data:binary': 0x75,
   'amqp:amqp-sequence:list': 0x76, 'amqp:amqp-value:*': 0x77, 'amqp:footer:map': 0x78,
 };
+
+/** Reads header.priority (field 1) and leaves the decoder after the header. */
+function readPriority(d: Decoder): number | undefined {
+  const c = d.byte();
+  if (c === T.list0) return undefined;
+  if (c !== T.list8 && c !== T.list32) throw new DecodeError('header section is not a list');
+  const [count, end] = d.compoundHeader(c === T.list8 ? 1 : 4);
+  let priority: number | undefined;
+  if (count >= 2) {
+    d.skip(); // durable
+    const v = d.value();
+    if (v !== null && typeof v === 'object' && 'value' in v && typeof v.value === 'number') priority = Math.min(9, v.value);
+  }
+  d.pos = end;
+  return priority;
+}
 
 /** Reads `to` (field 2) and `reply-to` (field 4) of the properties list. */
 function readProperties(d: Decoder, head: MessageHead): void {

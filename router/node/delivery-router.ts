@@ -109,23 +109,25 @@ export class DeliveryRouter {
       return this.undeliverable(d, ctx.producer, Released);
     }
     let targets: Consumer[];
+    // The data link of the message's priority (reference §8.3): the address's, else the header's.
+    const priority = address.settings.priority ?? ctx.head.priority;
     if (address.key.startsWith('R')) {
       // Another router's own address space (dynamic reply addresses): toward that router.
-      const next = mesh?.towardRouter(address.key.slice(1));
+      const next = mesh?.towardRouter(address.key.slice(1), priority);
       targets = next ? [next] : [];
     } else if (address.distribution === 'multicast') {
       targets = forwarders.multicast.select(address);
-      if (mesh && address.remotes.size > 0) targets = targets.concat(mesh.multicastDestinations(address, trace, ctx.producer.conn, ctx.annotations?.ingress));
+      if (mesh && address.remotes.size > 0) targets = targets.concat(mesh.multicastDestinations(address, trace, ctx.producer.conn, ctx.annotations?.ingress, priority));
     } else if (address.distribution === 'balanced') {
       // The lowest load wins, local consumers (with credit) against remote routers; ties stay local.
       targets = forwarders.balanced.select(address);
-      const remote = mesh && address.remotes.size > 0 ? mesh.balancedDestination(address, ctx.annotations?.ingress) : undefined;
+      const remote = mesh && address.remotes.size > 0 ? mesh.balancedDestination(address, ctx.annotations?.ingress, priority) : undefined;
       if (remote && (targets.length === 0 || remote.load < targets[0].load)) targets = [remote.dest];
     } else {
       targets = forwarders[address.distribution].select(address);
       // closest: local consumers first, even without credit; then the nearest router.
       if (targets.length === 0 && mesh && address.remotes.size > 0 && !address.hasConsumers) {
-        const remote = mesh.anycastDestination(address, ctx.annotations?.ingress);
+        const remote = mesh.anycastDestination(address, ctx.annotations?.ingress, priority);
         if (remote) targets = [remote];
       }
     }

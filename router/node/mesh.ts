@@ -88,32 +88,32 @@ export class Mesh {
   }
 
   /** The destination toward another router: the data link of the next hop's connection. */
-  towardRouter(routerId: string): Consumer | undefined {
-    return this.connectionToward(routerId)?.dataDestination();
+  towardRouter(routerId: string, priority?: number): Consumer | undefined {
+    return this.connectionToward(routerId)?.dataDestination(priority);
   }
 
   /**
    * Anycast: the nearest router that advertised the address (lowest path cost, ties by id)
    * among those the message may reach from its ingress router (valid origins, reference §4.5).
    */
-  anycastDestination(address: RouterAddress, ingress: string | undefined): Consumer | undefined {
-    return this.bestRemote(address, ingress, false)?.dest;
+  anycastDestination(address: RouterAddress, ingress: string | undefined, priority?: number): Consumer | undefined {
+    return this.bestRemote(address, ingress, false, priority)?.dest;
   }
 
   /**
    * balanced: the remote router with the lowest load, where load = unsettled deliveries this
    * router has out for the address toward it + its path cost (reference §4.5).
    */
-  balancedDestination(address: RouterAddress, ingress: string | undefined): { dest: Consumer; load: number } | undefined {
-    return this.bestRemote(address, ingress, true);
+  balancedDestination(address: RouterAddress, ingress: string | undefined, priority?: number): { dest: Consumer; load: number } | undefined {
+    return this.bestRemote(address, ingress, true, priority);
   }
 
-  private bestRemote(address: RouterAddress, ingress: string | undefined, byLoad: boolean): { dest: Consumer; load: number } | undefined {
+  private bestRemote(address: RouterAddress, ingress: string | undefined, byLoad: boolean, priority?: number): { dest: Consumer; load: number } | undefined {
     let best: { dest: Consumer; load: number; router: string } | undefined;
     for (const router of address.remotes.keys()) {
       const route = this.routes.routes.get(router);
       if (!route || !this.validOrigin(route.validOrigins, ingress)) continue;
-      const dest = this.towardRouter(router);
+      const dest = this.towardRouter(router, priority);
       if (!dest) continue;
       const load = route.cost + (byLoad ? dest.outstandingByAddress.get(address.key) ?? 0 : 0);
       if (!best || load < best.load || (load === best.load && router < best.router)) best = { dest, load, router };
@@ -128,7 +128,7 @@ export class Mesh {
   }
 
   /** Multicast: one copy per next-hop connection, not back toward routers the message has crossed. */
-  multicastDestinations(address: RouterAddress, trace: string[] | undefined, arrival: Peer, ingress: string | undefined): Consumer[] {
+  multicastDestinations(address: RouterAddress, trace: string[] | undefined, arrival: Peer, ingress: string | undefined, priority?: number): Consumer[] {
     const crossed = new Set((trace ?? []).map((t) => (t.startsWith('0/') ? t.slice(2) : t)));
     const out = new Map<number, Consumer>();
     for (const router of address.remotes.keys()) {
@@ -139,7 +139,7 @@ export class Mesh {
       if (!route || !this.validOrigin(route.validOrigins, ingress)) continue;
       const c = this.connectionToward(router);
       if (!c || c === arrival || (c.routerId !== undefined && crossed.has(c.routerId)) || out.has(c.id)) continue;
-      const dest = c.dataDestination();
+      const dest = c.dataDestination(priority);
       if (dest) out.set(c.id, dest);
     }
     return [...out.values()];
