@@ -4,7 +4,8 @@
 import { Decoder } from './codec/decoder';
 import { Encoder } from './codec/encoder';
 import { DecodeError } from './codec/decode-error';
-import { AmqpMap, AmqpSymbol, AmqpValue, Typed } from './codec/values';
+import { AmqpSymbol, AmqpValue, Typed } from './codec/values';
+import { TypeCode as T } from './codec/type-codes';
 import { MessageHead } from './message-sections';
 
 export const RouterKey = {
@@ -24,14 +25,22 @@ export interface RouterAnnotations {
   user: [AmqpValue, AmqpValue][];
 }
 
+/** Reading is synchronous: one decoder serves every call (this is on every hop's fast path). */
+const scratchDecoder = new Decoder(Buffer.alloc(0));
+
 export function readAnnotations(payload: Buffer, head: MessageHead): RouterAnnotations {
   const out: RouterAnnotations = { hasRouterKeys: false, user: [] };
   if (head.annotationsStart < 0) return out;
-  const d = new Decoder(payload, head.annotationsStart, head.annotationsEnd);
+  const d = scratchDecoder.reset(payload, head.annotationsStart, head.annotationsEnd);
   d.byte(); d.skip(); // descriptor
-  const map = d.value();
-  if (!(map instanceof AmqpMap)) throw new DecodeError('message-annotations is not a map');
-  for (const [k, v] of map.entries) {
+  const code = d.byte();
+  if (code !== T.map8 && code !== T.map32) throw new DecodeError('message-annotations is not a map');
+  const [count, end] = d.compoundHeader(code === T.map8 ? 1 : 4);
+  if (count % 2 !== 0) throw new DecodeError(`map with an odd number of elements (${count})`);
+  const entries: [AmqpValue, AmqpValue][] = [];
+  for (let i = 0; i < count; i += 2) entries.push([d.value(), d.value()]);
+  if (d.pos !== end) throw new DecodeError('message-annotations: map size mismatch');
+  for (const [k, v] of entries) {
     if (k instanceof AmqpSymbol && k.value.startsWith(ROUTER_PREFIX)) {
       out.hasRouterKeys = true;
       switch (k.value) {
@@ -67,20 +76,38 @@ export interface EgressAnnotations { phase?: number; stream?: boolean; to?: stri
  * qdrouterd writes them (phase, stream, to, ingress, trace). Undefined when the section is
  * dropped (no entries left).
  */
+/** Encoding is synchronous too: one encoder, the result copied out (small, from Node's pool). */
+const scratchEncoder = new Encoder(512);
+
 export function encodeAnnotationsSection(user: [AmqpValue, AmqpValue][], router: EgressAnnotations | undefined): Buffer | undefined {
-  const entries: [AmqpValue, AmqpValue][] = [...user];
+  let count = user.length;
   if (router) {
-    if (router.phase) entries.push([new AmqpSymbol(RouterKey.phase), router.phase]);
-    if (router.stream) entries.push([new AmqpSymbol(RouterKey.stream), 1]);
-    if (router.to !== undefined) entries.push([new AmqpSymbol(RouterKey.to), router.to]);
-    if (router.ingress !== undefined) entries.push([new AmqpSymbol(RouterKey.ingress), router.ingress]);
-    if (router.trace !== undefined) entries.push([new AmqpSymbol(RouterKey.trace), router.trace]);
+    if (router.phase) count++;
+    if (router.stream) count++;
+    if (router.to !== undefined) count++;
+    if (router.ingress !== undefined) count++;
+    if (router.trace !== undefined) count++;
   }
-  if (entries.length === 0) return undefined;
-  const e = new Encoder(128);
+  if (count === 0) return undefined;
+  const e = scratchEncoder;
+  e.pos = 0;
   e.descriptor(0x72);
-  e.value(new AmqpMap(entries));
-  return e.take();
+  const map = e.beginCompound();
+  for (const [k, v] of user) { e.value(k); e.value(v); }
+  if (router) {
+    if (router.phase) { e.symbol(RouterKey.phase); e.int(router.phase); }
+    if (router.stream) { e.symbol(RouterKey.stream); e.int(1); }
+    if (router.to !== undefined) { e.symbol(RouterKey.to); e.string(router.to); }
+    if (router.ingress !== undefined) { e.symbol(RouterKey.ingress); e.string(router.ingress); }
+    if (router.trace !== undefined) {
+      e.symbol(RouterKey.trace);
+      const list = e.beginCompound();
+      for (const t of router.trace) e.string(t);
+      e.endCompound(list, router.trace.length, 'list');
+    }
+  }
+  e.endCompound(map, count * 2, 'map');
+  return Buffer.from(e.buf.subarray(0, e.pos));
 }
 
 /** The bytes that replace payload[insertAt or annotationsStart .. annotationsEnd]: returns {prefix, skip}. */

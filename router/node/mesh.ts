@@ -40,7 +40,10 @@ export class Mesh {
    * shortest path can be longer than that, so we use the longest shortest path (diameter) + 1
    * and never drop a delivery on a legitimate path.
    */
-  get hopLimit(): number { return Math.max(this.routes.radius, this.routes.diameter) + 1; }
+  get hopLimit(): number {
+    // While paths are still being learned, no loop-free path is longer than the routers known.
+    return Math.max(this.routes.radius, this.routes.diameter, this.engine.knownRouters().length) + 1;
+  }
 
   connectionUp(c: InterRouterConnection): void {
     this.connections.set(c.id, c);
@@ -66,6 +69,9 @@ export class Mesh {
     const target = parseControlAddress(env.to);
     if (!target) return;
     const now = Date.now();
+    // New link state is turned into routes at once, not at the next second's tick: after a
+    // router is lost the others must agree on the new paths in milliseconds.
+    this.tickSoon();
     switch (target.kind) {
       case 'hello':
         this.run(this.engine.receive(env.message, from.id, now));
@@ -237,7 +243,23 @@ export class Mesh {
   }
 
   private forwardControl(env: ControlEnvelope, routerId: string): void {
-    this.connectionToward(routerId)?.sendControl(encodeControlMessage({ ...env, trace: [...(env.trace ?? []), this.me] }));
+    // While paths are being recomputed two routers may point at each other: a unicast control
+    // message that comes back (or has gone too far) is dropped, the sender asks again.
+    const trace = env.trace ?? [];
+    if (trace.includes(this.me) || trace.length > this.hopLimit) return;
+    this.connectionToward(routerId)?.sendControl(encodeControlMessage({ ...env, trace: [...trace, this.me] }));
+  }
+
+  private tickPending = false;
+
+  /** One extra engine tick after this turn's control messages (the engine takes extra ticks). */
+  private tickSoon(): void {
+    if (this.tickPending) return;
+    this.tickPending = true;
+    setImmediate(() => {
+      this.tickPending = false;
+      this.run(this.engine.tick(Date.now()));
+    });
   }
 }
 

@@ -6,7 +6,7 @@ import { join, relative, resolve } from 'node:path';
 import type { RunContext } from './context';
 import { ensureLoadgen } from './loadgen';
 import { BenchOptions, parseBenchArgs, USAGE } from './options';
-import { BenchReport, formatCount, formatReport, timestampName, TARGETS, writeReport } from './report';
+import { BenchReport, formatCount, formatRecovery, formatReport, formatUs, timestampName, TARGETS, writeReport } from './report';
 import { routerArgv } from './router-command';
 import { scenarioNamed, scenarios } from './scenarios';
 import type { Scenario } from './scenarios/scenario';
@@ -31,6 +31,7 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   const started = new Date();
   const loadAverage = loadavg().map((l) => Math.round(l * 100) / 100);
+  log(`load average ${loadAverage.join(' ')} (1, 5, 15 min) on ${cpus().length} CPUs`);
   if (loadAverage[0] > 0.5) log(`the machine is busy (load average ${loadAverage[0]}): figures will be low and noisy`);
   const name = timestampName(started);
   const outDir = resolve(root, options.outDir);
@@ -60,11 +61,12 @@ async function main(argv: readonly string[]): Promise<number> {
     }
   }
 
+  const loadAverageAtEnd = loadavg().map((l) => Math.round(l * 100) / 100);
   const report: BenchReport = {
     format: 'weft-bench/1',
     startedAt: started.toISOString(),
     finishedAt: new Date().toISOString(),
-    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? '', memoryMb: Math.round(totalmem() / 2 ** 20), kernel: release(), node: process.version, loadAverage },
+    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? '', memoryMb: Math.round(totalmem() / 2 ** 20), kernel: release(), node: process.version, loadAverage, loadAverageAtEnd },
     options: { ...options },
     router: { spec: options.router, argv: ctx.routerArgv },
     loadgen: relative(root, ctx.loadgen),
@@ -73,6 +75,7 @@ async function main(argv: readonly string[]): Promise<number> {
   };
   const path = writeReport(outDir, name, report);
   process.stdout.write(formatReport(results));
+  process.stdout.write(`\nload average (1, 5, 15 min) on ${cpus().length} CPUs: ${loadAverage.join(' ')} at the start, ${loadAverageAtEnd.join(' ')} at the end\n`);
   process.stdout.write(`\nfull results: ${relative(process.cwd(), path)}\n`);
   const failed = results.some((r) => r.error || r.runs.some((run) => run.error));
   return failed ? 1 : 0;
@@ -92,18 +95,40 @@ async function runScenario(ctx: RunContext, scenario: Scenario, mode: Mode | nul
       return { scenario: scenario.name, mode, median: null, runs, error: `stopped after run ${i}, which moved no message` };
     }
   }
-  const median = medianBy(runs, (r) => (r.kind === 'throughput' ? r.msgPerSec : r.growthKb === null ? null : -r.growthKb));
+  const median = medianBy(runs, medianKey);
   return { scenario: scenario.name, mode, median, runs };
 }
 
+/** What the median run is chosen by, higher being better; null is worst. */
+function medianKey(run: Run): number | null {
+  switch (run.kind) {
+    case 'throughput':
+      return run.msgPerSec;
+    case 'memory':
+      return run.growthKb === null ? null : -run.growthKb;
+    case 'reconverge':
+      return run.recoveryMs === null ? null : -run.recoveryMs;
+  }
+}
+
 function moved(run: Run): number {
-  return run.kind === 'throughput' ? run.sent + run.received : run.sent;
+  return run.kind === 'memory' ? run.sent : run.sent + run.received;
 }
 
 function describe(run: Run): string {
   const error = run.error ? ` (error: ${run.error.split('\n')[0]})` : '';
   if (run.kind === 'memory') {
     return `sent ${run.sent}, growth ${run.growthKb === null ? '-' : (run.growthKb / 1024).toFixed(1)} MB${error}`;
+  }
+  if (run.kind === 'reconverge') {
+    const outcomes = run.mode === 'unsettled' ? `, accepted ${run.accepted}, released ${run.released}, modified ${run.modified}, lost accepted ${run.lostAccepted}` : '';
+    const settle = run.settleMs !== null ? `, B carried the traffic ${(run.settleMs / 1000).toFixed(1)} s after the first message` : '';
+    return `recovery ${formatRecovery(run)} ms (path ${run.pathBefore ?? '?'} → ${run.pathAfter ?? '?'}), sent ${run.sent}, received ${run.received}${outcomes}${settle}${error}`;
+  }
+  if (run.routers) {
+    const each = run.routers.map((r) => `${r.id} ${formatUs(r.cpuUsPerMsg)}`).join(', ');
+    const credit = run.creditWaitMs !== undefined ? `, sender credited after ${(run.creditWaitMs / 1000).toFixed(1)} s` : '';
+    return `${formatCount(run.msgPerSec)} msg/s, router µs/msg ${formatUs(run.routersCpuUsPerMsg)} (${each}), sent ${run.sent}, received ${run.received}, dropped ${run.dropped}${credit}${error}`;
   }
   return `${formatCount(run.msgPerSec)} msg/s, sent ${run.sent}, received ${run.received}, dropped ${run.dropped}${error}`;
 }

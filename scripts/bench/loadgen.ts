@@ -1,5 +1,6 @@
 // Runs weft-loadgen (scripts/bench/loadgen/weft-loadgen.c) and reads what it prints:
-// progress lines (`listening PORT`, `attached`, `stalled`) and one JSON line at the end.
+// progress lines (`listening PORT`, `attached`, `stalled`, the sender's `credited`; with
+// receive --timestamps `gap …` and `progress …`, see reconverge.ts) and one JSON line at the end.
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -72,6 +73,16 @@ export class LoadgenProcess {
     return this.child.pid;
   }
 
+  /** Everything it has printed on stdout so far. */
+  get output(): string {
+    return this.stdout;
+  }
+
+  /** Whether it has exited. */
+  get ended(): boolean {
+    return this.exit !== null;
+  }
+
   /** Waits for a stdout line matching `pattern`; fails if the process ends first or on timeout. */
   waitForLine(pattern: RegExp, timeoutMs: number): Promise<RegExpMatchArray> {
     return new Promise((resolve, reject) => {
@@ -111,6 +122,12 @@ export class LoadgenProcess {
 
   terminate(): void {
     if (!this.exit) this.child.kill('SIGTERM');
+  }
+
+  /** Asks a sender to finish: no more transfers, outcomes of those in flight awaited (up to
+   *  5 s), then it closes and prints its figures. */
+  finish(): void {
+    if (!this.exit) this.child.kill('SIGUSR1');
   }
 
   result<T extends SendResult | ReceiveResult>(role: T['role']): T | null {

@@ -23,6 +23,9 @@ export interface BenchOptions {
   timeoutS: number;
   /** Longest a router may take to accept connections. */
   routerStartTimeoutS: number;
+  /** Multi-router scenarios: longest the mesh may take to carry the receiver's address to
+   *  the sender's router (the sender's first credit). */
+  meshTimeoutS: number;
   /** Where results, configurations and router logs go. */
   outDir: string;
   help: boolean;
@@ -40,6 +43,8 @@ export const USAGE = `usage: npm run bench -- [options]
   --memory-size BYTES memory scenario: message size (default 10485760)
   --timeout S         longest one run may take (default 300)
   --router-timeout S  longest a router may take to accept connections (default 20)
+  --mesh-timeout S    mesh, line, reconverge: longest the sender may wait for its first credit,
+                      i.e. for the mesh to carry the receiver's address (default 30)
   --out DIR           results directory (default .bench)`;
 
 export function parseBenchArgs(argv: readonly string[], knownScenarios: readonly string[]): BenchOptions {
@@ -58,6 +63,7 @@ export function parseBenchArgs(argv: readonly string[], knownScenarios: readonly
       'memory-size': { type: 'string' },
       timeout: { type: 'string' },
       'router-timeout': { type: 'string' },
+      'mesh-timeout': { type: 'string' },
       out: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -77,6 +83,7 @@ export function parseBenchArgs(argv: readonly string[], knownScenarios: readonly
     memorySize: positiveInt(values['memory-size'], 10 * 1024 * 1024, 'memory-size'),
     timeoutS: positiveInt(values.timeout, 300, 'timeout'),
     routerStartTimeoutS: positiveInt(values['router-timeout'], 20, 'router-timeout'),
+    meshTimeoutS: positiveInt(values['mesh-timeout'], 30, 'mesh-timeout'),
     outDir: values.out ?? '.bench',
     help: values.help ?? false,
   };

@@ -15,6 +15,8 @@ export interface RouterStart {
   conf: string;
   /** The client port in `conf`: the router is up when it accepts there. */
   port: number;
+  /** Other ports in `conf` it must accept on too before it counts as up (inter-router). */
+  extraPorts?: readonly number[];
   dir: string;
   cwd: string;
   startTimeoutMs: number;
@@ -60,7 +62,10 @@ export class RouterProcess {
     });
     const commandLine = formatCommandLine([...start.argv, '-c', confPath]);
     try {
-      await waitForAccept(start.port, start.startTimeoutMs, () => ended);
+      const deadline = Date.now() + start.startTimeoutMs;
+      for (const port of [start.port, ...(start.extraPorts ?? [])]) {
+        await waitForAccept(port, Math.max(0, deadline - Date.now()), () => ended);
+      }
     } catch (e) {
       killGroup(child, 'SIGKILL');
       await exited;
@@ -78,8 +83,23 @@ export class RouterProcess {
     return this.child.exitCode === null && this.child.signalCode === null && existsSync(`/proc/${this.pid}`);
   }
 
-  stderrTail(): string {
-    return tail(this.stderrPath);
+  stderrTail(bytes?: number): string {
+    return tail(this.stderrPath, bytes);
+  }
+
+  /** Where the router's stderr goes. */
+  get stderrFile(): string {
+    return this.stderrPath;
+  }
+
+  /** Kills the router's process group at once (SIGKILL by default), as a crash would. */
+  kill(signal: NodeJS.Signals = 'SIGKILL'): void {
+    killGroup(this.child, signal);
+  }
+
+  /** Resolves once the router has exited. */
+  exit(): Promise<void> {
+    return this.exited;
   }
 
   /** SIGTERM to the router's process group, SIGKILL after `graceMs`. */

@@ -3,13 +3,15 @@
 import { LoadgenProcess } from './loadgen';
 import type { ProcessSample } from './proc-stats';
 import type { RunContext } from './context';
-import type { Mode, ReceiveResult, RouterFigures, SendResult, ThroughputRun } from './types';
+import type { MeshRouterFigures, Mode, ReceiveResult, RouterFigures, SendResult, ThroughputRun } from './types';
 
 export const ADDRESS = 'bench';
 
 export interface ClientRun {
   sender: SendResult | null;
   receiver: ReceiveResult | null;
+  /** With senderCreditTimeoutMs: from starting the sender to its first credit. */
+  creditWaitMs?: number;
   error?: string;
 }
 
@@ -22,7 +24,15 @@ export interface ClientPlan {
   sender: (ready: RegExpMatchArray) => string[];
   /** Called just before the sender starts (to sample the router). */
   beforeSend?: () => void;
+  /** Through a mesh: the sender must attach, then get credit (its router has learned the
+   *  receiver's address) within this long; the default is to let credit gate it silently. */
+  senderCreditTimeoutMs?: number;
+  /** Turns a failed step into the error reported (to name the routers, add their logs). */
+  explain?: (step: ClientStep, error: Error) => string;
 }
+
+/** The steps of a run that can fail before the messages flow. */
+export type ClientStep = 'receiver-attach' | 'sender-attach' | 'sender-credit';
 
 export function receiverArgs(ctx: RunContext): string[] {
   const o = ctx.options;
@@ -40,15 +50,35 @@ export async function runClients(ctx: RunContext, plan: ClientPlan): Promise<Cli
   const timeoutMs = ctx.options.timeoutS * 1000;
   const receiver = new LoadgenProcess(ctx.loadgen, ['receive', ...plan.receiver]);
   let sender: LoadgenProcess | null = null;
+  const step = async <T>(name: ClientStep, wait: () => Promise<T>): Promise<T> => {
+    try {
+      return await wait();
+    } catch (e) {
+      throw new Error(plan.explain ? plan.explain(name, e as Error) : (e as Error).message);
+    }
+  };
   try {
-    const ready = await receiver.waitForLine(plan.ready, 15_000);
+    const ready = await step('receiver-attach', () => receiver.waitForLine(plan.ready, 15_000));
     plan.beforeSend?.();
-    sender = new LoadgenProcess(ctx.loadgen, ['send', ...plan.sender(ready)]);
+    const s = (sender = new LoadgenProcess(ctx.loadgen, ['send', ...plan.sender(ready)]));
+    let creditWaitMs: number | undefined;
+    if (plan.senderCreditTimeoutMs !== undefined) {
+      const started = Date.now();
+      const deadline = started + plan.senderCreditTimeoutMs;
+      await step('sender-attach', () => s.waitForLine(/^attached$/, plan.senderCreditTimeoutMs!));
+      await step('sender-credit', () => s.waitForLine(/^credited$/, Math.max(1, deadline - Date.now())));
+      creditWaitMs = Date.now() - started;
+    }
     const sent = await sender.done(timeoutMs);
     // The receiver ends on its count, or on its idle timeout when messages were dropped.
     const received = await receiver.done(15_000);
     const problems = [describeExit('sender', sent, sender), describeExit('receiver', received, receiver)].filter(Boolean);
-    return { sender: sender.result<SendResult>('send'), receiver: receiver.result<ReceiveResult>('receive'), error: problems.join('; ') || undefined };
+    return {
+      sender: sender.result<SendResult>('send'),
+      receiver: receiver.result<ReceiveResult>('receive'),
+      ...(creditWaitMs !== undefined ? { creditWaitMs } : {}),
+      error: problems.join('; ') || undefined,
+    };
   } catch (e) {
     sender?.terminate();
     receiver.terminate();
@@ -72,6 +102,23 @@ export function routerFigures(before: ProcessSample, after: ProcessSample, messa
     peakRssKb: after.vmHwmKb,
     rssAfterKb: after.vmRssKb,
   };
+}
+
+/** Each router's figures and their CPU sum, for the multi-router scenarios (pure). Routers
+ *  without both samples (one died) are left out. */
+export function meshFigures(
+  ids: readonly string[],
+  before: ReadonlyMap<string, ProcessSample>,
+  after: ReadonlyMap<string, ProcessSample>,
+  messages: number,
+): { routers: MeshRouterFigures[]; routersCpuUsPerMsg: number } {
+  const routers: MeshRouterFigures[] = [];
+  for (const id of ids) {
+    const b = before.get(id);
+    const a = after.get(id);
+    if (b && a) routers.push({ id, ...routerFigures(b, a, messages) });
+  }
+  return { routers, routersCpuUsPerMsg: routers.reduce((sum, r) => sum + r.cpuUsPerMsg, 0) };
 }
 
 /** Derives a run's figures from the load generators' results (pure). */

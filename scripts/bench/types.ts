@@ -1,5 +1,12 @@
 // The shapes the bench produces: what a load generator prints, and one result per run.
 // They are written as-is to .bench/<timestamp>.json, so renaming a field changes the format.
+//
+// Added within weft-bench/1 (readers of older files find them absent):
+//   ThroughputRun.routers, .routersCpuUsPerMsg, .creditWaitMs: the mesh and line scenarios
+//     (several routers; `router` is null there);
+//   ReconvergeRun (kind 'reconverge'): the reconverge scenario;
+//   BenchReport.targets.reconvergeMs (report.ts);
+//   options.meshTimeoutS (options.ts); machine.loadAverageAtEnd (report.ts).
 
 export type Mode = 'presettled' | 'unsettled';
 export const MODES: readonly Mode[] = ['presettled', 'unsettled'];
@@ -20,7 +27,8 @@ export interface SendResult {
   /** First transfer to last outcome (unsettled) or to the connection's close (presettled). */
   seconds: number;
   cpu_seconds: number;
-  /** count | seconds | signal | remote-close | error */
+  /** count | seconds | finish (SIGUSR1: stopped sending, waited for outcomes) | signal |
+   *  remote-close | error */
   ended: string;
 }
 
@@ -39,7 +47,8 @@ export interface ReceiveResult {
   ended: string;
 }
 
-/** The router's figures for one throughput run; null in the `direct` scenario. */
+/** The router's figures for one throughput run; null in the `direct` scenario and in the
+ *  multi-router scenarios, which report `routers` instead. */
 export interface RouterFigures {
   pid: number;
   /** The measured process's name (comm). */
@@ -50,6 +59,12 @@ export interface RouterFigures {
   peakRssKb: number;
   /** VmRSS once both clients have finished. */
   rssAfterKb: number;
+}
+
+/** One router of a multi-router scenario: its figures under the id it has in the mesh. */
+export interface MeshRouterFigures extends RouterFigures {
+  /** The router's id (R1, R2, ...): `router { id }` in its configuration. */
+  id: string;
 }
 
 export interface ThroughputRun {
@@ -65,6 +80,14 @@ export interface ThroughputRun {
   msgPerSec: number | null;
   seconds: number;
   router: RouterFigures | null;
+  /** mesh and line: every router's figures, in the order of their ids (R1 first: the
+   *  sender's router); absent in the single-router scenarios. */
+  routers?: MeshRouterFigures[];
+  /** mesh and line: the sum of routers[].cpuUsPerMsg, the mesh's CPU per message. */
+  routersCpuUsPerMsg?: number;
+  /** mesh and line: from starting the sender to its first credit, i.e. until its router had
+   *  learned the receiver's address (routers are sampled before: their CPU includes this). */
+  creditWaitMs?: number;
   /** Load generator CPU per message: shows whether the clients were near their limit. */
   senderCpuUsPerMsg: number | null;
   receiverCpuUsPerMsg: number | null;
@@ -93,7 +116,73 @@ export interface MemoryRun {
   error?: string;
 }
 
-export type Run = ThroughputRun | MemoryRun;
+/** A silence at the receiver longer than the gap threshold (weft-loadgen receive --timestamps). */
+export interface ReceiveGap {
+  /** Wall-clock epoch ms of the last message before the gap and of the first one after it. */
+  fromMs: number;
+  toMs: number;
+  /** Messages received before the gap. */
+  receivedBefore: number;
+}
+
+/**
+ * reconverge: four routers, A–B–D (cheaper) and A–C–D; sender on A, receiver on D; B is
+ * killed (SIGKILL) while messages flow. The recovery time is from the kill to the first
+ * message after the silence it causes: the first one that came round by C.
+ */
+export interface ReconvergeRun {
+  kind: 'reconverge';
+  scenario: string;
+  mode: Mode;
+  run: number;
+  /** The router killed (B). */
+  killed: string;
+  /** Wall-clock epoch ms at which SIGKILL was sent; null if the run ended before. */
+  killAtMs: number | null;
+  /** The receiver's silence threshold: shorter silences are not seen. */
+  gapThresholdMs: number;
+  /** From the kill to the first message after the failover silence; null when none came. */
+  recoveryMs: number | null;
+  /** 'gap': measured from the silence the receiver reported; 'under-threshold': no silence
+   *  longer than gapThresholdMs followed the kill, recoveryMs is then that bound. */
+  recoveryBasis: 'gap' | 'under-threshold' | null;
+  /** The silence taken as the failover, if any. */
+  failoverGap: ReceiveGap | null;
+  /** The longest silence between the first message and the kill (up to the kill): traffic
+   *  that stalled before B was killed. Above 500 ms the run reports an error. */
+  silenceBeforeKillMs: number | null;
+  /** From the first message to the first half second in which B (not C) carried the traffic:
+   *  the kill waits for it, so that it tests the failover of a settled mesh. */
+  settleMs: number | null;
+  /** Receive rate before the kill and after the recovery, msg/s: traffic really resumed. */
+  msgPerSecBefore: number | null;
+  msgPerSecAfter: number | null;
+  /** Whose CPU grew most between the first message and the kill (B expected), and from the
+   *  recovery to the end (C expected): shows which path the messages took. */
+  pathBefore: string | null;
+  pathAfter: string | null;
+  sent: number;
+  received: number;
+  /** The sender's outcomes (unsettled mode; zero when presettled). */
+  accepted: number;
+  released: number;
+  modified: number;
+  rejected: number;
+  /** Never settled: still unsettled 5 s after the sender stopped sending (should be 0). */
+  unsettled: number;
+  /** Accepted messages the receiver never got: max(0, accepted − received); must be 0. */
+  lostAccepted: number;
+  /** As in throughput runs: sent − received (presettled), sent − accepted (unsettled). */
+  dropped: number;
+  /** Every silence the receiver reported (the first 100). */
+  gaps: ReceiveGap[];
+  routers: MeshRouterFigures[];
+  sender: SendResult | null;
+  receiver: ReceiveResult | null;
+  error?: string;
+}
+
+export type Run = ThroughputRun | MemoryRun | ReconvergeRun;
 
 /** All runs of one scenario in one mode, and the run reported for them. */
 export interface ScenarioResult {

@@ -4,15 +4,25 @@
  *   weft-loadgen send    --url HOST:PORT --address A --count N --size S [--presettled]
  *                        [--window W] [--seconds T] [--no-sasl]
  *   weft-loadgen receive --url HOST:PORT --address A --count N [--credit W] [--listen]
- *                        [--idle-ms MS] [--stall] [--no-sasl]
+ *                        [--idle-ms MS] [--wait-ms MS] [--stall] [--timestamps] [--gap-ms MS]
+ *                        [--no-sasl]
  *
  * One thread on Proton C's proactor. The sender encodes its message once and sends the same
  * bytes for every delivery, and the receiver never decodes, so the per-message cost is
  * Proton's framing and nothing else: the generator must never be what the bench measures.
  *
  * Output contract with scripts/bench/loadgen.ts: progress lines (`listening PORT`,
- * `attached`, `stalled`) and, last, one JSON line with the figures. SIGTERM/SIGINT end a run
- * early and still print the JSON line.
+ * `attached`, `stalled`; the sender's `credited` when it first has credit, which through a
+ * mesh means its router has learned the address) and, last, one JSON line with the figures.
+ * SIGTERM/SIGINT end a run early and still print the JSON line. SIGUSR1 asks a sender to
+ * finish: it sends nothing more, waits up to FINISH_GRACE_MS for the outcomes of what is in
+ * flight, then closes (ended "finish"); what is still unsettled then was never settled.
+ *
+ * receive --timestamps adds, for the reconverge scenario (wall-clock epoch milliseconds):
+ *   gap FROM_MS TO_MS RECEIVED   no message between FROM_MS and TO_MS, longer than --gap-ms
+ *                                (default 100); RECEIVED messages had arrived before it
+ *   progress RECEIVED LAST_MS NOW_MS   about once a second: the count and the last arrival
+ * Both cost nothing per message beyond the clock reads the receiver already makes.
  */
 #define _GNU_SOURCE
 #include <proton/condition.h>
@@ -40,7 +50,7 @@
 #include <time.h>
 #include <unistd.h>
 
-enum { TICK_MS = 100, RETRY_MS = 1, CLOSE_GRACE_MS = 2000, STALL_AFTER_MS = 200 };
+enum { TICK_MS = 100, RETRY_MS = 1, CLOSE_GRACE_MS = 2000, STALL_AFTER_MS = 200, FINISH_GRACE_MS = 5000 };
 
 typedef struct options {
   bool send;              /* role: send or receive */
@@ -52,7 +62,10 @@ typedef struct options {
   uint64_t window;        /* sender: max unsettled deliveries in flight, 0 = credit only */
   uint32_t credit;        /* receiver: credit window, topped up when half is used */
   bool listen;
-  double idle_ms;
+  double idle_ms;          /* receiver: end after this long without a message, 0 = never */
+  double wait_ms;          /* receiver: end if the first message takes longer, <0 = idle_ms */
+  bool timestamps;         /* receiver: print gap and progress lines */
+  double gap_ms;
   double seconds;         /* sender: stop after this long, 0 = until count */
   bool stall;
   bool sasl;
@@ -63,8 +76,10 @@ typedef struct state {
   pn_proactor_t *proactor;
   pn_connection_t *connection; /* NULL once its transport has closed */
   pn_link_t *link;
-  bool attached, closing, finished, stalling;
-  const char *ended;      /* why the run ended: count, idle, seconds, signal, remote-close, error */
+  bool attached, closing, finished, stalling, credited;
+  bool finishing;         /* sender: SIGUSR1 seen, waiting for the last outcomes */
+  double finish_deadline;
+  const char *ended;      /* why the run ended: count, idle, seconds, finish, signal, remote-close, error */
   int exit_code;
   double close_deadline, stall_at, deadline, idle_since;
 
@@ -78,12 +93,17 @@ typedef struct state {
   /* receiver */
   uint64_t received, aborted;
   double first, last, first_wall, last_wall;
+  double progress_at;     /* --timestamps: when the next progress line is due */
 } state_t;
 
 static volatile sig_atomic_t stop_requested = 0;
+static volatile sig_atomic_t finish_requested = 0;
 static char scratch[64 * 1024]; /* the receiver reads message bytes here and drops them */
 
-static void on_signal(int sig) { (void)sig; stop_requested = 1; }
+static void on_signal(int sig) {
+  if (sig == SIGUSR1) finish_requested = 1;
+  else stop_requested = 1;
+}
 
 static double clock_ms(clockid_t id) {
   struct timespec ts;
@@ -143,9 +163,14 @@ static void encode_message(state_t *s) {
 
 static void send_some(state_t *s) {
   pn_link_t *l = s->link;
-  if (!l || s->closing || !pn_link_is_sender(l)) return;
+  if (!l || s->closing || s->finishing || !pn_link_is_sender(l)) return;
   pn_session_t *ssn = pn_link_session(l);
   s->bytes_blocked = false;
+  if (!s->credited && pn_link_credit(l) > 0) {
+    s->credited = true;
+    printf("credited\n");
+    fflush(stdout);
+  }
   while (pn_link_credit(l) > 0) {
     if (s->o.count && s->sent >= s->o.count) break;
     if (s->o.window && !s->o.presettled && s->sent - s->settled >= s->o.window) break;
@@ -179,6 +204,7 @@ static void on_outcome(state_t *s, pn_delivery_t *d) {
   s->settled++;
   s->end = now_ms();
   if (s->o.count && s->settled >= s->o.count) begin_close(s, "count");
+  else if (s->finishing && s->settled >= s->sent) begin_close(s, "finish");
   else send_some(s);
 }
 
@@ -206,9 +232,15 @@ static void on_message(state_t *s, pn_delivery_t *d) {
   pn_delivery_settle(d);
 
   double t = now_ms();
-  if (s->received++ == 0) { s->first = t; s->first_wall = wall_ms(); }
+  double wall = wall_ms();
+  if (s->received == 0) { s->first = t; s->first_wall = wall; }
+  else if (s->o.timestamps && t - s->last > s->o.gap_ms) {
+    printf("gap %.3f %.3f %" PRIu64 "\n", s->last_wall, wall, s->received);
+    fflush(stdout);
+  }
+  s->received++;
   s->last = t;
-  s->last_wall = wall_ms();
+  s->last_wall = wall;
   s->idle_since = t;
   if (s->o.count && s->received >= s->o.count) begin_close(s, "count");
   else top_up_credit(s, l);
@@ -270,8 +302,22 @@ static void on_attached(state_t *s) {
 static void on_wake(state_t *s) {
   double t = now_ms();
   if (stop_requested) begin_close(s, "signal");
-  if (!s->o.send && s->attached && s->o.idle_ms > 0 && t - s->idle_since > s->o.idle_ms)
-    begin_close(s, "idle");
+  if (s->o.send && finish_requested && !s->finishing) {
+    s->finishing = true;
+    s->finish_deadline = t + FINISH_GRACE_MS;
+    if (s->o.presettled || s->settled >= s->sent) begin_close(s, "finish");
+  }
+  if (s->finishing && t >= s->finish_deadline) begin_close(s, "finish");
+  if (!s->o.send && s->attached) {
+    /* Before the first message the wait may be longer: a mesh learns the address first. */
+    double limit = s->received || s->o.wait_ms < 0 ? s->o.idle_ms : s->o.wait_ms;
+    if (limit > 0 && t - s->idle_since > limit) begin_close(s, "idle");
+    if (s->o.timestamps && t >= s->progress_at) {
+      printf("progress %" PRIu64 " %.3f %.3f\n", s->received, s->last_wall, wall_ms());
+      fflush(stdout);
+      s->progress_at = t + 1000;
+    }
+  }
   if (s->o.send && s->deadline && t >= s->deadline) begin_close(s, "seconds");
   if (s->o.send) send_some(s);
 }
@@ -420,7 +466,8 @@ static void usage(FILE *f) {
           "usage: weft-loadgen send --url HOST:PORT [--address A] (--count N | --seconds T)\n"
           "                         [--size S] [--presettled] [--window W] [--no-sasl]\n"
           "       weft-loadgen receive --url HOST:PORT [--address A] [--count N] [--credit W]\n"
-          "                         [--listen] [--idle-ms MS] [--stall] [--no-sasl]\n");
+          "                         [--listen] [--idle-ms MS] [--wait-ms MS] [--stall]\n"
+          "                         [--timestamps] [--gap-ms MS] [--no-sasl]\n");
 }
 
 static uint64_t parse_u64(const char *name, const char *v) {
@@ -447,13 +494,14 @@ static void parse_options(options_t *o, int argc, char **argv) {
     {"presettled", 0, 0, 'p'}, {"window", 1, 0, 'w'}, {"credit", 1, 0, 'c'},
     {"listen", 0, 0, 'l'}, {"idle-ms", 1, 0, 'i'}, {"seconds", 1, 0, 't'},
     {"stall", 0, 0, 'S'}, {"no-sasl", 0, 0, 'N'}, {"rate", 1, 0, 'r'}, {"help", 0, 0, 'h'},
+    {"wait-ms", 1, 0, 'W'}, {"timestamps", 0, 0, 'T'}, {"gap-ms", 1, 0, 'g'},
     {0, 0, 0, 0}};
   if (argc < 2 || (strcmp(argv[1], "send") != 0 && strcmp(argv[1], "receive") != 0)) {
     usage(stderr);
     exit(2);
   }
   *o = (options_t){.send = argv[1][0] == 's', .address = "bench", .size = 100, .credit = 1000,
-                   .idle_ms = 3000, .sasl = true};
+                   .idle_ms = 3000, .wait_ms = -1, .gap_ms = 100, .sasl = true};
   bool have_url = false;
   optind = 2;
   int c;
@@ -470,6 +518,9 @@ static void parse_options(options_t *o, int argc, char **argv) {
       case 'i': o->idle_ms = (double)parse_u64("idle-ms", optarg); break;
       case 't': o->seconds = atof(optarg); break;
       case 'S': o->stall = true; break;
+      case 'W': o->wait_ms = (double)parse_u64("wait-ms", optarg); break;
+      case 'T': o->timestamps = true; break;
+      case 'g': o->gap_ms = (double)parse_u64("gap-ms", optarg); break;
       case 'N': o->sasl = false; break;
       case 'r': fprintf(stderr, "weft-loadgen: --rate is not implemented yet\n"); exit(2);
       case 'h': usage(stdout); exit(0);
@@ -492,6 +543,7 @@ int main(int argc, char **argv) {
   sa.sa_handler = on_signal;
   sigaction(SIGTERM, &sa, NULL);
   sigaction(SIGINT, &sa, NULL);
+  sigaction(SIGUSR1, &sa, NULL);
   signal(SIGPIPE, SIG_IGN);
 
   if (s.o.send) {

@@ -1,11 +1,13 @@
-// Every scenario the bench knows, in the order they run. The `mesh` and `line` scenarios
-// (three routers) will join here.
+// Every scenario the bench knows, in the order they run.
 import { direct } from './direct';
+import { line } from './line';
 import { memory } from './memory';
+import { mesh } from './mesh';
+import { reconverge } from './reconverge';
 import type { Scenario } from './scenario';
 import { single } from './single';
 
-export const scenarios: readonly Scenario[] = [direct, single, memory];
+export const scenarios: readonly Scenario[] = [direct, single, mesh, line, reconverge, memory];
 
 export function scenarioNamed(name: string): Scenario {
   const found = scenarios.find((s) => s.name === name);

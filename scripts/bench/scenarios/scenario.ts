@@ -1,4 +1,4 @@
-// A benchmark scenario. Adding one (mesh, line, latency) is a file beside this one and a line
+// A benchmark scenario. Adding one (latency, say) is a file beside this one and a line
 // in index.ts.
 import type { RunContext } from '../context';
 import type { Mode, Run } from '../types';

@@ -9,7 +9,7 @@ describe('bench options', () => {
     expect(o.scenarios).to.deep.equal(known);
     expect(o.modes).to.deep.equal(['presettled', 'unsettled']);
     expect([o.count, o.size, o.runs, o.router]).to.deep.equal([1_000_000, 100, 3, 'weftd']);
-    expect([o.seconds, o.memorySize]).to.deep.equal([30, 10485760]);
+    expect([o.seconds, o.memorySize, o.meshTimeoutS]).to.deep.equal([30, 10485760, 30]);
   });
 
   it('takes lists, counts and a router command line', () => {
@@ -17,6 +17,7 @@ describe('bench options', () => {
     expect(o.scenarios).to.deep.equal(['direct', 'single']);
     expect(o.modes).to.deep.equal(['unsettled']);
     expect([o.count, o.runs, o.router]).to.deep.equal([1_000_000, 5, 'qdrouterd -d']);
+    expect(parseBenchArgs(['--mesh-timeout', '5'], known).meshTimeoutS).to.equal(5);
   });
 
   it('refuses unknown scenarios and bad numbers, naming them', () => {

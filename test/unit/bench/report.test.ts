@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { formatCount, formatMb, formatReport, formatTable, formatUs, timestampName } from '../../../scripts/bench/report';
-import type { ScenarioResult, ThroughputRun } from '../../../scripts/bench/types';
+import { formatCount, formatMb, formatRecovery, formatReport, formatTable, formatUs, resultKind, routerColumns, timestampName } from '../../../scripts/bench/report';
+import type { ReconvergeRun, ScenarioResult, ThroughputRun } from '../../../scripts/bench/types';
 
 function run(msgPerSec: number, extra: Partial<ThroughputRun> = {}): ThroughputRun {
   return {
@@ -37,5 +37,46 @@ describe('bench report', () => {
 
   it('names result files by time without colons', () => {
     expect(timestampName(new Date(Date.UTC(2025, 0, 31, 12, 5, 9, 42)))).to.equal('2025-01-31T12-05-09.042Z');
+  });
+});
+
+describe('bench report of several routers', () => {
+  const figures = (id: string, cpuUsPerMsg: number, peakRssKb: number) => ({ id, pid: 1, comm: 'node', cpuUsPerMsg, peakRssKb, rssAfterKb: peakRssKb - 1024 });
+  const meshRun = (): ThroughputRun => ({
+    ...run(30_000, { scenario: 'mesh' }),
+    router: null,
+    routers: [figures('R1', 3, 60 * 1024), figures('R2', 0.25, 50 * 1024), figures('R3', 3.5, 70 * 1024)],
+    routersCpuUsPerMsg: 6.75,
+  });
+
+  it('shows the CPU sum and the highest RSS in the main table, each router in its own', () => {
+    const m = meshRun();
+    const text = formatReport([{ scenario: 'mesh', mode: 'presettled', median: m, runs: [m] }]);
+    const lines = text.split('\n');
+    expect(lines.find((l) => l.startsWith('mesh') && l.includes('30,000'))).to.match(/mesh\s+presettled\s+30,000\s+6\.75\s+70\.0\s+69\.0\s+0/);
+    expect(lines.filter((l) => /^mesh\s+presettled\s+R\d/.test(l)).map((l) => l.split(/\s+/).slice(2, 5))).to.deep.equal([
+      ['R1', '3.00', '60.0'], ['R2', '0.25', '50.0'], ['R3', '3.50', '70.0'],
+    ]);
+    expect(routerColumns(m)).to.deep.equal({ cpuUsPerMsg: 6.75, peakRssKb: 70 * 1024, rssAfterKb: 69 * 1024 });
+  });
+
+  it('keeps a scenario that never ran in the table of its kind', () => {
+    expect(resultKind({ scenario: 'reconverge', mode: 'unsettled', median: null, runs: [], error: 'weftd is not built' })).to.equal('reconverge');
+    expect(resultKind({ scenario: 'line', mode: 'unsettled', median: null, runs: [] })).to.equal('throughput');
+    expect(resultKind({ scenario: 'memory', mode: null, median: null, runs: [] })).to.equal('memory');
+  });
+
+  it('reports the reconverge recovery, path, outcomes and losses', () => {
+    const r = (recoveryMs: number | null, basis: ReconvergeRun['recoveryBasis'] = 'gap'): ReconvergeRun => ({
+      kind: 'reconverge', scenario: 'reconverge', mode: 'unsettled', run: 1, killed: 'B', killAtMs: 1, gapThresholdMs: 100,
+      recoveryMs, recoveryBasis: basis, failoverGap: null, silenceBeforeKillMs: 0, settleMs: 500, msgPerSecBefore: 20_000, msgPerSecAfter: 18_000, pathBefore: 'B', pathAfter: 'C',
+      sent: 100_000, received: 99_700, accepted: 99_500, released: 0, modified: 500, rejected: 0, unsettled: 0, lostAccepted: 0, dropped: 500,
+      gaps: [], routers: [], sender: null, receiver: null,
+    });
+    const median = r(1_400);
+    const text = formatReport([{ scenario: 'reconverge', mode: 'unsettled', median, runs: [r(1_300), median, r(100, 'under-threshold')] }]);
+    const row = text.split('\n').find((l) => l.startsWith('reconverge'))!;
+    expect(row).to.match(/reconverge\s+unsettled\s+1,400 \*\s+B → C\s+20,000 \/ 18,000\s+100,000\s+99,700\s+99,500\s+0 \/ 500 \/ 0\s+0\s+500\s+1,300 1,400 <100/);
+    expect(formatRecovery(r(null))).to.equal('-');
   });
 });

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { parseLoadgenOutput } from '../../../scripts/bench/loadgen';
-import { routerFigures, throughputRun } from '../../../scripts/bench/throughput';
+import { meshFigures, routerFigures, throughputRun } from '../../../scripts/bench/throughput';
 import type { ReceiveResult, SendResult } from '../../../scripts/bench/types';
 
 const send = (o: Partial<SendResult>): SendResult => ({
@@ -41,6 +41,15 @@ describe('bench throughput figures', () => {
     const before = { pid: 9, comm: 'node', cpuSeconds: 10, vmRssKb: 40000, vmHwmKb: 41000 };
     const after = { pid: 9, comm: 'node', cpuSeconds: 14.5, vmRssKb: 60000, vmHwmKb: 70000 };
     expect(routerFigures(before, after, 1_000_000)).to.deep.equal({ pid: 9, comm: 'node', cpuUsPerMsg: 4.5, peakRssKb: 70000, rssAfterKb: 60000 });
+  });
+
+  it('gives each router of a mesh its figures and sums their CPU, leaving out one that died', () => {
+    const s = (pid: number, cpuSeconds: number, hwm: number) => ({ pid, comm: 'node', cpuSeconds, vmRssKb: hwm - 1000, vmHwmKb: hwm });
+    const before = new Map([['R1', s(1, 1, 50000)], ['R2', s(2, 1, 50000)], ['R3', s(3, 1, 50000)]]);
+    const after = new Map([['R1', s(1, 4, 70000)], ['R3', s(3, 3.5, 60000)]]);
+    const { routers, routersCpuUsPerMsg } = meshFigures(['R1', 'R2', 'R3'], before, after, 1_000_000);
+    expect(routers.map((r) => [r.id, r.cpuUsPerMsg, r.peakRssKb])).to.deep.equal([['R1', 3, 70000], ['R3', 2.5, 60000]]);
+    expect(routersCpuUsPerMsg).to.equal(5.5);
   });
 
   it('reads the load generator\'s last JSON line after its progress lines', () => {
