@@ -118,6 +118,20 @@ describe('a mesh of three routers', function () {
     expect(answers[0].message!.body).to.equal('HELLO');
   });
 
+  it('a 5 MB message streams across the mesh intact (many frames per hop)', async () => {
+    const got = collectMessages(await openReceiver(await connect('R3'), 'big.q'));
+    const s = await openSender(await connect('R1'), 'big.q');
+    let accepted = 0;
+    s.on('accepted', () => { accepted++; });
+    await sendable(s, 15000);
+    const body = Buffer.alloc(5 * 1024 * 1024);
+    for (let i = 0; i < body.length; i += 4096) body.writeUInt32BE(i, i);
+    s.send({ body });
+    await waitFor(() => accepted === 1, 'the big message accepted', 15000);
+    const received = (got[0].message!.body as { content?: Buffer }).content ?? got[0].message!.body;
+    expect(Buffer.compare(received as Buffer, body)).to.equal(0);
+  });
+
   it('a rejected outcome travels back across the mesh with its error', async () => {
     const r = await openReceiver(await connect('R3'), { source: 'refuse.q', autoaccept: false });
     r.on('message', (ctx: EventContext) => ctx.delivery!.reject({ condition: 'test:refused', description: 'no' }));
