@@ -79,7 +79,29 @@ export interface EgressAnnotations { phase?: number; stream?: boolean; to?: stri
 /** Encoding is synchronous too: one encoder, the result copied out (small, from Node's pool). */
 const scratchEncoder = new Encoder(512);
 
-export function encodeAnnotationsSection(user: [AmqpValue, AmqpValue][], router: EgressAnnotations | undefined): Buffer | undefined {
+/** The router keys as encoded sym8 values: written on every hop, encoded once. */
+const KEY_BYTES = Object.fromEntries(Object.entries(RouterKey).map(([k, v]) => {
+  const e = new Encoder(32);
+  e.symbol(v);
+  return [k, e.take()];
+})) as Record<keyof typeof RouterKey, Buffer>;
+
+/** Encoded str8/str32 values of router ids and addresses, which repeat from message to message. */
+const encodedStrings = new Map<string, Buffer>();
+function encodedString(s: string): Buffer {
+  let b = encodedStrings.get(s);
+  if (b === undefined) {
+    if (encodedStrings.size >= 4096) encodedStrings.clear(); // bounded: addresses may be many
+    const e = new Encoder(s.length + 8);
+    e.string(s);
+    b = e.take();
+    encodedStrings.set(s, b);
+  }
+  return b;
+}
+
+/** Writes the message-annotations section into `e`; false when it would be empty. */
+function writeAnnotationsSection(e: Encoder, user: [AmqpValue, AmqpValue][], router: EgressAnnotations | undefined): boolean {
   let count = user.length;
   if (router) {
     if (router.phase) count++;
@@ -88,26 +110,47 @@ export function encodeAnnotationsSection(user: [AmqpValue, AmqpValue][], router:
     if (router.ingress !== undefined) count++;
     if (router.trace !== undefined) count++;
   }
-  if (count === 0) return undefined;
-  const e = scratchEncoder;
-  e.pos = 0;
+  if (count === 0) return false;
   e.descriptor(0x72);
   const map = e.beginCompound();
   for (const [k, v] of user) { e.value(k); e.value(v); }
   if (router) {
-    if (router.phase) { e.symbol(RouterKey.phase); e.int(router.phase); }
-    if (router.stream) { e.symbol(RouterKey.stream); e.int(1); }
-    if (router.to !== undefined) { e.symbol(RouterKey.to); e.string(router.to); }
-    if (router.ingress !== undefined) { e.symbol(RouterKey.ingress); e.string(router.ingress); }
+    if (router.phase) { e.bytes(KEY_BYTES.phase); e.int(router.phase); }
+    if (router.stream) { e.bytes(KEY_BYTES.stream); e.int(1); }
+    if (router.to !== undefined) { e.bytes(KEY_BYTES.to); e.bytes(encodedString(router.to)); }
+    if (router.ingress !== undefined) { e.bytes(KEY_BYTES.ingress); e.bytes(encodedString(router.ingress)); }
     if (router.trace !== undefined) {
-      e.symbol(RouterKey.trace);
+      e.bytes(KEY_BYTES.trace);
       const list = e.beginCompound();
-      for (const t of router.trace) e.string(t);
+      for (const t of router.trace) e.bytes(encodedString(t));
       e.endCompound(list, router.trace.length, 'list');
     }
   }
   e.endCompound(map, count * 2, 'map');
+  return true;
+}
+
+export function encodeAnnotationsSection(user: [AmqpValue, AmqpValue][], router: EgressAnnotations | undefined): Buffer | undefined {
+  const e = scratchEncoder;
+  e.pos = 0;
+  if (!writeAnnotationsSection(e, user, router)) return undefined;
   return Buffer.from(e.buf.subarray(0, e.pos));
+}
+
+/**
+ * The bytes an egress sends in place of the message's head: everything before the
+ * message-annotations, then the rebuilt section; `skip` is where the original resumes.
+ */
+export function rebuildHead(payload: Buffer, head: MessageHead, user: [AmqpValue, AmqpValue][], router: EgressAnnotations | undefined): { prefix: Buffer; skip: number } {
+  const cut = head.annotationsStart >= 0 ? head.annotationsStart : head.insertAt;
+  const resume = head.annotationsStart >= 0 ? head.annotationsEnd : head.insertAt;
+  const e = scratchEncoder;
+  e.pos = 0;
+  e.ensure(cut);
+  payload.copy(e.buf, 0, 0, cut);
+  e.pos = cut;
+  writeAnnotationsSection(e, user, router);
+  return { prefix: Buffer.from(e.buf.subarray(0, e.pos)), skip: resume };
 }
 
 /** The bytes that replace payload[insertAt or annotationsStart .. annotationsEnd]: returns {prefix, skip}. */

@@ -7,7 +7,7 @@
 import { InDelivery, OutDelivery } from '../amqp/delivery';
 import { Accepted, DeliveryState, Descriptor, ModifiedFailed, Released, rejected } from '../amqp/performatives';
 import { scanHead, MessageHead } from '../amqp/message-sections';
-import { encodeAnnotationsSection, readAnnotations, RouterAnnotations, spliceAnnotations } from '../amqp/router-annotations';
+import { readAnnotations, rebuildHead, RouterAnnotations } from '../amqp/router-annotations';
 import { forwarders } from '../core/forwarders';
 import type { ProtocolError } from '../common/errors';
 import { Consumer, Producer, RouterAddress } from './links';
@@ -179,16 +179,16 @@ export class DeliveryRouter {
     if (ctx.payload.length === 0) ctx.payload = d.bytes();
     if (c.conn.stripOut) {
       if (!ctx.annotations?.hasRouterKeys) return undefined;
-      if (ctx.stripped === undefined) ctx.stripped = spliceAnnotations(ctx.payload, ctx.head, encodeAnnotationsSection(ctx.annotations.user, undefined));
+      if (ctx.stripped === undefined) ctx.stripped = rebuildHead(ctx.payload, ctx.head, ctx.annotations.user, undefined);
       return ctx.stripped ?? undefined;
     }
     if (!ctx.annotated) {
       const me = `0/${this.node.id}`;
       const a = ctx.annotations;
-      ctx.annotated = spliceAnnotations(ctx.payload, ctx.head, encodeAnnotationsSection(a?.user ?? [], {
+      ctx.annotated = rebuildHead(ctx.payload, ctx.head, a?.user ?? [], {
         phase: a?.phase, stream: a?.stream, to: ctx.producer.address ? ctx.routingAddress : a?.to,
         ingress: a?.ingress ?? me, trace: [...(a?.trace ?? []), me],
-      }));
+      });
     }
     return ctx.annotated;
   }
