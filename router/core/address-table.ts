@@ -41,9 +41,19 @@ export class AddressTable<C extends Destination, D = unknown> {
     this.defaultDistribution = defaultDistribution;
   }
 
+  /** Keys of phase-0 address texts: routing by `to` asks for the same few texts all the time. */
+  private readonly keyCache = new Map<string, string>();
+
   /** The hash key of an address text (reference §4.2). */
   keyOf(address: string, phase = 0): string {
-    return addressHashKey(address, { ...this.keyContext, phase });
+    if (phase !== 0) return addressHashKey(address, { ...this.keyContext, phase });
+    let key = this.keyCache.get(address);
+    if (key === undefined) {
+      if (this.keyCache.size >= 10_000) this.keyCache.clear(); // bounded: addresses may be many
+      key = addressHashKey(address, { ...this.keyContext, phase: 0 });
+      this.keyCache.set(address, key);
+    }
+    return key;
   }
 
   /** The settings an address text gets from the rules (for mobile addresses), or the defaults. */
