@@ -40,9 +40,11 @@ export class Mesh {
    * shortest path can be longer than that, so we use the longest shortest path (diameter) + 1
    * and never drop a delivery on a legitimate path.
    */
-  get hopLimit(): number {
-    // While paths are still being learned, no loop-free path is longer than the routers known.
-    return Math.max(this.routes.radius, this.routes.diameter, this.engine.knownRouters().length) + 1;
+  hopLimit = 1;
+
+  /** While paths are still being learned, no loop-free path is longer than the routers known. */
+  private updateHopLimit(): void {
+    this.hopLimit = Math.max(this.routes.radius, this.routes.diameter, this.engine.knownRouters().length) + 1;
   }
 
   connectionUp(c: InterRouterConnection): void {
@@ -189,9 +191,11 @@ export class Mesh {
           this.node.log.routerHello.info(`neighbour ${a.router} down on [C${a.connection}]: ${a.reason}`);
           break;
         case 'router-added':
+          changed = true;
           this.node.log.routerLs.info(`router ${a.router} added (mask bit ${a.maskBit})`);
           break;
         case 'router-removed':
+          changed = true;
           this.node.log.routerLs.info(`router ${a.router} removed`);
           this.node.routerGone(a.router);
           break;
@@ -212,8 +216,11 @@ export class Mesh {
         }
       }
     }
-    // Deliveries parked until a router became reachable try again.
-    if (changed) this.node.routesChanged();
+    if (changed) {
+      this.updateHopLimit();
+      // Deliveries parked until a router became reachable try again.
+      this.node.routesChanged();
+    }
   }
 
   /** Broadcasts already flooded on, by identity, with when: a cycle must not multiply copies. */
