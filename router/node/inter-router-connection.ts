@@ -75,7 +75,9 @@ export class InterRouterConnection implements ConnectionEvents, Peer {
     // Priority is implied by arrival order (reference §2.4); extra streaming links take 4.
     let priority = -1;
     if (kind === 'data') {
-      const n = link.isSender ? this.outgoingDataCount++ : this.incomingDataCount++;
+      // The connector's first ten data links per direction are the priority links; any other
+      // (a streaming link, or one the listener side opens) takes the default priority.
+      const n = this.initiator ? DATA_PRIORITIES : link.isSender ? this.outgoingDataCount++ : this.incomingDataCount++;
       priority = n < DATA_PRIORITIES ? n : DEFAULT_DATA_PRIORITY;
     }
     link.context = { kind, priority };
