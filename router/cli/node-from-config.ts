@@ -49,6 +49,8 @@ export function connectorSpec(c: ConnectorEntity): ConnectorSpec {
     saslMechanisms: c.saslMechanisms ? c.saslMechanisms.split(/\s+/).filter(Boolean) : undefined,
     saslUsername: c.saslUsername,
     saslPassword: c.saslPassword,
+    initialDelayMs: c.initialReconnectDelay,
+    maxDelayMs: c.maxReconnectDelay,
   };
 }
 

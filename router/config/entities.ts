@@ -112,6 +112,10 @@ export interface ConnectorEntity extends ConnectionEntityBase {
   saslPassword?: string;
   verifyHostname: boolean;
   allowRedirect: boolean;
+  /** Weft: ms before the first reconnect attempt (then doubling, with jitter). */
+  initialReconnectDelay: number;
+  /** Weft: the longest wait between reconnect attempts, ms. */
+  maxReconnectDelay: number;
 }
 
 export interface AddressEntity extends EntityBase {
