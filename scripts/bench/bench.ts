@@ -108,15 +108,19 @@ function medianKey(run: Run): number | null {
       return run.growthKb === null ? null : -run.growthKb;
     case 'reconverge':
       return run.recoveryMs === null ? null : -run.recoveryMs;
+    case 'topology':
+      return -run.microsecondsPerChange;
   }
 }
 
 function moved(run: Run): number {
+  if (run.kind === 'topology') return 0;
   return run.kind === 'memory' ? run.sent : run.sent + run.received;
 }
 
 function describe(run: Run): string {
   const error = run.error ? ` (error: ${run.error.split('\n')[0]})` : '';
+  if (run.kind === 'topology') return `${formatUs(run.microsecondsPerChange)} µs CPU per topology change (${run.routers} routers)${error}`;
   if (run.kind === 'memory') {
     return `sent ${run.sent}, growth ${run.growthKb === null ? '-' : (run.growthKb / 1024).toFixed(1)} MB${error}`;
   }

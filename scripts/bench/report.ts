@@ -46,7 +46,7 @@ const overTarget = (kb: number | null | undefined, target: number): string => (k
 
 /** What kind of runs a result holds, even one that has none (its scenario never ran). */
 export function resultKind(r: ScenarioResult): Run['kind'] {
-  return r.median?.kind ?? r.runs[0]?.kind ?? (r.scenario === 'reconverge' ? 'reconverge' : r.mode !== null ? 'throughput' : 'memory');
+  return r.median?.kind ?? r.runs[0]?.kind ?? (r.scenario === 'reconverge' ? 'reconverge' : r.scenario === 'topology' ? 'topology' : r.mode !== null ? 'throughput' : 'memory');
 }
 
 const highest = (values: readonly number[]): number | null => (values.length > 0 ? Math.max(...values) : null);
@@ -162,6 +162,10 @@ export function formatReport(results: readonly ScenarioResult[]): string {
   if (reconv) parts.push(reconv);
   const mem = memoryTable(results);
   if (mem) parts.push(mem);
+  for (const r of results) {
+    const t = r.median?.kind === 'topology' ? r.median : undefined;
+    if (t) parts.push(`topology: one change on one router of a ${t.routers}-router mesh (${t.links} links, radius ${t.radius}): ${formatUs(t.microsecondsPerChange)} µs CPU (path computation alone ${formatUs(t.microsecondsPerComputation)} µs)`);
+  }
   parts.push(
     `targets: RSS after a run ≤ ${formatMb(TARGETS.rssAfterRunKb)} MB, memory growth ≤ ${formatMb(TARGETS.memoryGrowthKb)} MB, ` +
       `reconverge ≤ ${formatCount(TARGETS.reconvergeMs)} ms (* above target). Median run of each row; ` +

@@ -182,7 +182,22 @@ export interface ReconvergeRun {
   error?: string;
 }
 
-export type Run = ThroughputRun | MemoryRun | ReconvergeRun;
+/** topology: the CPU one router spends on one topology change of a simulated 100-router mesh. */
+export interface TopologyRun {
+  kind: 'topology';
+  scenario: string;
+  run: number;
+  routers: number;
+  links: number;
+  radius: number;
+  /** CPU (user+sys) µs per change through the link-state engine: two LSUs and the tick. */
+  microsecondsPerChange: number;
+  /** The path computation alone. */
+  microsecondsPerComputation: number;
+  error?: string;
+}
+
+export type Run = ThroughputRun | MemoryRun | ReconvergeRun | TopologyRun;
 
 /** All runs of one scenario in one mode, and the run reported for them. */
 export interface ScenarioResult {

@@ -6,8 +6,9 @@ import { mesh } from './mesh';
 import { reconverge } from './reconverge';
 import type { Scenario } from './scenario';
 import { single } from './single';
+import { topology } from './topology';
 
-export const scenarios: readonly Scenario[] = [direct, single, mesh, line, reconverge, memory];
+export const scenarios: readonly Scenario[] = [direct, single, mesh, line, reconverge, memory, topology];
 
 export function scenarioNamed(name: string): Scenario {
   const found = scenarios.find((s) => s.name === name);
