@@ -93,6 +93,8 @@ export class InterRouterConnection implements ConnectionEvents, Peer {
         const dest = new Consumer(sender, this, undefined);
         if (this.dataOut[info.priority] === undefined) this.dataOut[info.priority] = dest;
         sender.context = dest;
+        // Deliveries that waited for a path to this neighbour may have one now.
+        if (this.up) this.node.routesChanged();
       }
     } else {
       const receiver = link as ReceiverLink;
