@@ -121,13 +121,13 @@ export class DeliveryRouter {
     } else if (address.distribution === 'balanced') {
       // The lowest load wins, local consumers (with credit) against remote routers; ties stay local.
       targets = forwarders.balanced.select(address);
-      const remote = mesh && address.remotes.size > 0 ? mesh.balancedDestination(address, ctx.annotations?.ingress, priority) : undefined;
+      const remote = mesh && address.remotes.size > 0 ? mesh.balancedDestination(address, ctx.annotations?.ingress, priority, ctx.producer.conn) : undefined;
       if (remote && (targets.length === 0 || remote.load < targets[0].load)) targets = [remote.dest];
     } else {
       targets = forwarders[address.distribution].select(address);
       // closest: local consumers first, even without credit; then the nearest router.
       if (targets.length === 0 && mesh && address.remotes.size > 0 && !address.hasConsumers) {
-        const remote = mesh.anycastDestination(address, ctx.annotations?.ingress, priority);
+        const remote = mesh.anycastDestination(address, ctx.annotations?.ingress, priority, ctx.producer.conn);
         if (remote) targets = [remote];
       }
     }

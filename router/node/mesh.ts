@@ -104,25 +104,35 @@ export class Mesh {
    * Anycast: the nearest router that advertised the address (lowest path cost, ties by id)
    * among those the message may reach from its ingress router (valid origins, reference §4.5).
    */
-  anycastDestination(address: RouterAddress, ingress: string | undefined, priority?: number): Consumer | undefined {
-    return this.bestRemote(address, ingress, false, priority)?.dest;
+  anycastDestination(address: RouterAddress, ingress: string | undefined, priority?: number, arrival?: Peer): Consumer | undefined {
+    return this.bestRemote(address, ingress, false, priority, arrival)?.dest;
   }
 
   /**
    * balanced: the remote router with the lowest load, where load = unsettled deliveries this
    * router has out for the address toward it + its path cost (reference §4.5).
    */
-  balancedDestination(address: RouterAddress, ingress: string | undefined, priority?: number): { dest: Consumer; load: number } | undefined {
-    return this.bestRemote(address, ingress, true, priority);
+  balancedDestination(address: RouterAddress, ingress: string | undefined, priority?: number, arrival?: Peer): { dest: Consumer; load: number } | undefined {
+    return this.bestRemote(address, ingress, true, priority, arrival);
   }
 
-  private bestRemote(address: RouterAddress, ingress: string | undefined, byLoad: boolean, priority?: number): { dest: Consumer; load: number } | undefined {
+  /**
+   * The best router for an anycast delivery. Routers for which the message's ingress is a
+   * valid origin come first; if there are none (tables that disagreed while paths changed sent
+   * it off the ingress router's tree), any reachable one not back over the arrival connection
+   * will do: one copy cannot duplicate, and the hop limit ends a loop.
+   */
+  private bestRemote(address: RouterAddress, ingress: string | undefined, byLoad: boolean, priority?: number, arrival?: Peer): { dest: Consumer; load: number } | undefined {
+    return this.pickRemote(address, ingress, byLoad, priority, true, arrival) ?? this.pickRemote(address, ingress, byLoad, priority, false, arrival);
+  }
+
+  private pickRemote(address: RouterAddress, ingress: string | undefined, byLoad: boolean, priority: number | undefined, strict: boolean, arrival: Peer | undefined): { dest: Consumer; load: number } | undefined {
     let best: { dest: Consumer; load: number; router: string } | undefined;
     for (const router of address.remotes.keys()) {
       const route = this.routes.routes.get(router);
-      if (!route || !this.validOrigin(route.validOrigins, ingress)) continue;
+      if (!route || (strict && !this.validOrigin(route.validOrigins, ingress))) continue;
       const dest = this.towardRouter(router, priority);
-      if (!dest) continue;
+      if (!dest || (!strict && dest.conn === arrival)) continue;
       const load = route.cost + (byLoad ? dest.outstandingByAddress.get(address.key) ?? 0 : 0);
       if (!best || load < best.load || (load === best.load && router < best.router)) best = { dest, load, router };
     }

@@ -116,8 +116,12 @@ describe('ten routers in a ring', function () {
     const sc = await rheaConnect(mesh.get('R0')!.ports.amqp);
     const s = await openSender(sc, 'ring.q');
     await sendable(s, 10000);
+    // An at-least-once sender: while the ring is still settling a delivery may come back
+    // released (no path yet); it is sent again.
+    const outcomes: string[] = [];
+    for (const o of ['released', 'modified']) s.on(o, () => { outcomes.push(o); s.send({ body: 'around' }); });
     s.send({ body: 'around' });
-    await waitFor(() => got.length === 1, 'the message across the ring', 10000);
+    await waitFor(() => got.length >= 1, `the message across the ring (outcomes so far: ${outcomes.join(' ') || 'none'})`, 10000);
     const elapsed = Date.now() - startedAt;
     console.log(`      (ring of 10 converged and delivered in ${elapsed} ms)`);
     expect(elapsed).to.be.below(10000);
