@@ -142,8 +142,7 @@ export function encodeAnnotationsSection(user: [AmqpValue, AmqpValue][], router:
  * message-annotations, then the rebuilt section; `skip` is where the original resumes.
  */
 export function rebuildHead(payload: Buffer, head: MessageHead, user: [AmqpValue, AmqpValue][], router: EgressAnnotations | undefined): { prefix: Buffer; skip: number } {
-  const cut = head.annotationsStart >= 0 ? head.annotationsStart : head.insertAt;
-  const resume = head.annotationsStart >= 0 ? head.annotationsEnd : head.insertAt;
+  const { cut, resume } = annotationsSpan(head);
   const e = scratchEncoder;
   e.pos = 0;
   e.ensure(cut);
@@ -155,10 +154,17 @@ export function rebuildHead(payload: Buffer, head: MessageHead, user: [AmqpValue
 
 /** The bytes that replace payload[insertAt or annotationsStart .. annotationsEnd]: returns {prefix, skip}. */
 export function spliceAnnotations(payload: Buffer, head: MessageHead, section: Buffer | undefined): { prefix: Buffer; skip: number } {
-  const cut = head.annotationsStart >= 0 ? head.annotationsStart : head.insertAt;
-  const resume = head.annotationsStart >= 0 ? head.annotationsEnd : head.insertAt;
+  const { cut, resume } = annotationsSpan(head);
   const before = payload.subarray(0, cut);
   const prefix = section ? Buffer.concat([before, section]) : Buffer.from(before);
   return { prefix, skip: resume };
 }
 
+
+/** Where the message-annotations section is (or would be inserted): bytes before `cut` are
+ *  kept, the original resumes at `resume`. */
+function annotationsSpan(head: MessageHead): { cut: number; resume: number } {
+  return head.annotationsStart >= 0
+    ? { cut: head.annotationsStart, resume: head.annotationsEnd }
+    : { cut: head.insertAt, resume: head.insertAt };
+}

@@ -2,16 +2,8 @@
 // 5 s: the delay starts at `initialReconnectDelay` and doubles up to `maxReconnectDelay`.
 
 import { expect } from 'chai';
-import * as net from 'node:net';
+import { freePort } from '../../scripts/bench/ports';
 import { RouterProcess, startRouter, waitFor } from '../helpers/router-process';
-
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 const hub = (port: number) => `router {\n    mode: interior\n    id: Hub\n}\nlistener {\n    name: ir\n    host: 127.0.0.1\n    port: ${port}\n    role: inter-router\n}\n`;
 

@@ -4,7 +4,7 @@
 
 import { expect } from 'chai';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
+import { canConnect, freePort } from '../../scripts/bench/ports';
 import * as path from 'node:path';
 import { spawn } from 'node:child_process';
 import { RouterProcess, WEFT, WEFTD, startRouter, standaloneConf, tempDir, waitFor } from '../helpers/router-process';
@@ -23,22 +23,7 @@ function run(script: string, args: string[], timeoutMs = 15000): Promise<Run> {
   });
 }
 
-/** A port nothing listens on: bound and closed again. */
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
-function canConnect(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const sock = net.connect(port, '127.0.0.1');
-    sock.once('connect', () => { sock.destroy(); resolve(true); });
-    sock.once('error', () => resolve(false));
-  });
-}
 
 describe('weftd from the command line', function () {
   this.timeout(20000);
