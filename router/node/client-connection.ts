@@ -15,7 +15,7 @@ export class ClientConnection implements ConnectionEvents, Peer {
   readonly stripIn: boolean;
   readonly stripOut: boolean;
 
-  constructor(readonly node: RouterNode, readonly id: number, readonly spec: ListenerSpec, readonly peer: string) {
+  constructor(readonly node: RouterNode, readonly id: number, readonly spec: ListenerSpec, readonly peer: string, readonly dir: 'in' | 'out') {
     this.stripIn = spec.stripAnnotations === 'in' || spec.stripAnnotations === 'both';
     this.stripOut = spec.stripAnnotations === 'out' || spec.stripAnnotations === 'both';
   }
@@ -23,8 +23,11 @@ export class ClientConnection implements ConnectionEvents, Peer {
   private get log() { return this.node.log.server; }
 
   onOpen(c: Connection): void {
-    this.log.info(`[C${this.id}] Connection Opened: dir=in host=${this.peer} container_id=${c.remoteContainerId ?? ''} props=`);
+    this.log.info(`[C${this.id}] Connection Opened: dir=${this.dir} role=${this.spec.role} host=${this.peer} container_id=${c.remoteContainerId ?? ''} props=`);
   }
+
+  /** The listener's or connector's role: route-container connections activate link routes and auto-links. */
+  get role(): ListenerSpec['role'] { return this.spec.role; }
 
   onClose(_c: Connection, error: ErrorCondition | undefined): void {
     this.node.connectionClosed(this);

@@ -18,3 +18,15 @@ export interface ListenerSpec {
   /** Inter-router link cost (role inter-router). */
   cost?: number;
 }
+
+/** How a client-side connection of a connector (normal, route-container) is served. */
+export function connectorListenerSpec(c: { name: string; host: string; port: number; role: ListenerSpec['role']; saslMechanisms?: string[]; maxFrameSize: number; maxSessions: number; idleTimeoutSeconds: number; linkCapacity: number }): ListenerSpec {
+  return {
+    name: c.name, host: c.host, port: c.port, role: c.role,
+    saslMechanisms: c.saslMechanisms, authenticatePeer: false,
+    maxFrameSize: c.maxFrameSize, maxSessions: c.maxSessions, maxSessionFrames: undefined,
+    idleTimeoutSeconds: c.idleTimeoutSeconds, linkCapacity: c.linkCapacity,
+    // A broker keeps what it is given: router annotations never leave toward it (qdrouterd's default: both).
+    stripAnnotations: 'both',
+  };
+}

@@ -19,7 +19,7 @@ import { formatFrame } from '../observe/frame-trace';
 import { ClientConnection } from './client-connection';
 import { DeliveryRouter } from './delivery-router';
 import { Consumer, Producer, RouterAddress } from './links';
-import type { ListenerSpec } from './listener-spec';
+import { ListenerSpec, connectorListenerSpec } from './listener-spec';
 import { RouterStats } from './stats';
 import type { PlainUsers } from './sasl-users';
 
@@ -127,7 +127,7 @@ export class RouterNode {
 
   /** Starts a listener; resolves with the port it is bound to (port 0 picks a free one). */
   listen(spec: ListenerSpec): Promise<RunningListener> {
-    if (spec.role !== 'normal' && spec.role !== 'inter-router') return Promise.reject(new Error(`listener ${spec.name}: role ${spec.role} is not supported yet`));
+    if (spec.role === 'edge') return Promise.reject(new Error(`listener ${spec.name}: role edge is not supported yet`));
     if (spec.role === 'inter-router' && !this.mesh) return Promise.reject(new Error(`listener ${spec.name}: role inter-router needs router mode interior`));
     return new Promise((resolve, reject) => {
       const server = net.createServer((socket) => this.accept(spec, socket));
@@ -153,9 +153,8 @@ export class RouterNode {
       this.interRouterConnections.add(irc);
       return;
     }
-    const client = new ClientConnection(this, id, spec, peer);
+    const client = new ClientConnection(this, id, spec, peer, 'in');
     const mechanisms = spec.saslMechanisms ?? (spec.authenticatePeer ? ['PLAIN'] : ['ANONYMOUS', 'PLAIN']);
-    const traceLog = this.log.server;
     client.connection = new Connection(socket, {
       server: true,
       containerId: this.id,
@@ -171,7 +170,7 @@ export class RouterNode {
       sessionWindow: spec.maxSessionFrames,
       offeredCapabilities: ['ANONYMOUS-RELAY', 'qd.streaming-links'],
       properties: new AmqpMap([[sym('product'), 'weft'], [sym('version'), WEFT_VERSION], [sym('qd.conn-id'), int(id)]]),
-      trace: traceLog.enabled('trace') ? (dir, ch, name, fields, n) => traceLog.trace(formatFrame(id, ch, dir, name, fields, n)) : undefined,
+      trace: this.frameTrace(id),
     }, client);
     this.connections.add(client);
   }
@@ -179,9 +178,14 @@ export class RouterNode {
   connectionClosed(c: ClientConnection): void { this.connections.delete(c); }
   interRouterClosed(c: InterRouterConnection): void { this.interRouterConnections.delete(c); }
 
+  /** The SERVER frame trace of one connection, when trace level is on. */
+  frameTrace(id: number): ConnectionOptions['trace'] {
+    const traceLog = this.log.server;
+    return traceLog.enabled('trace') ? (dir, ch, name, fields, n) => traceLog.trace(formatFrame(id, ch, dir, name, fields, n)) : undefined;
+  }
+
   /** Engine options of an inter-router connection (reference §2.1, §2.2). */
   interRouterOptions(id: number, cost: number, spec: { maxFrameSize: number; maxSessions: number; idleTimeoutSeconds: number; saslMechanisms?: string[] }, server: boolean, client?: { host: string; username?: string; password?: string }): ConnectionOptions {
-    const traceLog = this.log.server;
     return {
       server,
       containerId: this.id,
@@ -194,20 +198,40 @@ export class RouterNode {
       offeredCapabilities: [...INTER_ROUTER_CAPABILITIES],
       desiredCapabilities: [...INTER_ROUTER_CAPABILITIES],
       properties: interRouterOpenProperties({ product: 'weft', version: WEFT_VERSION, connectionId: id, cost }),
-      trace: traceLog.enabled('trace') ? (dir, ch, name, fields, n) => traceLog.trace(formatFrame(id, ch, dir, name, fields, n)) : undefined,
+      trace: this.frameTrace(id),
     };
   }
 
   /** Starts a connector: it connects, and reconnects with backoff whenever the connection drops. */
   connect(spec: ConnectorSpec): Connector {
-    if (spec.role !== 'inter-router') throw new Error(`connector ${spec.name}: role ${spec.role} is not supported yet`);
-    if (!this.mesh) throw new Error(`connector ${spec.name}: role inter-router needs router mode interior`);
+    if (spec.role === 'edge') throw new Error(`connector ${spec.name}: role edge is not supported yet`);
+    if (spec.role === 'inter-router' && !this.mesh) throw new Error(`connector ${spec.name}: role inter-router needs router mode interior`);
     const connector = new Connector(spec, this.log.connMgr, (socket) => {
       const id = this.nextConnectionId++;
-      const irc = new InterRouterConnection(this, id, true, spec.cost, spec.linkCapacity, `${spec.host}:${spec.port}`);
-      irc.connection = new Connection(socket, this.interRouterOptions(id, spec.cost, spec, false, { host: spec.host, username: spec.saslUsername, password: spec.saslPassword }), irc);
-      this.interRouterConnections.add(irc);
-      return irc.connection;
+      const peer = `${spec.host}:${spec.port}`;
+      if (spec.role === 'inter-router') {
+        const irc = new InterRouterConnection(this, id, true, spec.cost, spec.linkCapacity, peer);
+        irc.connection = new Connection(socket, this.interRouterOptions(id, spec.cost, spec, false, { host: spec.host, username: spec.saslUsername, password: spec.saslPassword }), irc);
+        this.interRouterConnections.add(irc);
+        return irc.connection;
+      }
+      // normal / route-container: we are the AMQP client, and the peer (a broker, a service)
+      // attaches and is attached to like any client connection.
+      const client = new ClientConnection(this, id, connectorListenerSpec(spec), peer, 'out');
+      client.connection = new Connection(socket, {
+        server: false,
+        containerId: this.id,
+        hostname: spec.host,
+        maxFrameSize: Math.max(512, spec.maxFrameSize),
+        channelMax: spec.maxSessions - 1,
+        idleTimeoutMs: spec.idleTimeoutSeconds * 1000,
+        saslClient: { mechanisms: spec.saslMechanisms, username: spec.saslUsername, password: spec.saslPassword },
+        offeredCapabilities: ['ANONYMOUS-RELAY', 'qd.streaming-links'],
+        properties: new AmqpMap([[sym('product'), 'weft'], [sym('version'), WEFT_VERSION], [sym('qd.conn-id'), int(id)]]),
+        trace: this.frameTrace(id),
+      }, client);
+      this.connections.add(client);
+      return client.connection;
     });
     this.connectors.set(spec.name, connector);
     connector.start();
