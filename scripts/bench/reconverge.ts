@@ -140,7 +140,10 @@ export function reconvergeFigures(
     rejected: sender?.rejected ?? 0,
     unsettled: sender?.unsettled ?? 0,
     lostAccepted: Math.max(0, accepted - received),
-    dropped: Math.max(0, sent - (base.mode === 'presettled' ? received : Math.min(received, accepted))),
+    // Unsettled: a delivery that came back released/modified/rejected went back to its sender,
+    // which may resend it; only one with no outcome at all was lost by the mesh.
+    dropped: base.mode === 'presettled' ? Math.max(0, sent - received)
+      : Math.max(0, sent - Math.min(received, accepted) - (sender?.released ?? 0) - (sender?.modified ?? 0) - (sender?.rejected ?? 0)),
     gaps: gaps.slice(0, 100),
     sender,
     receiver,

@@ -172,7 +172,8 @@ export interface ReconvergeRun {
   unsettled: number;
   /** Accepted messages the receiver never got: max(0, accepted − received); must be 0. */
   lostAccepted: number;
-  /** As in throughput runs: sent − received (presettled), sent − accepted (unsettled). */
+  /** Lost by the mesh: sent − received (presettled); sent − accepted − released − modified −
+   *  rejected (unsettled: what came back to the sender with an outcome was not dropped). */
   dropped: number;
   /** Every silence the receiver reported (the first 100). */
   gaps: ReceiveGap[];

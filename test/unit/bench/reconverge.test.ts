@@ -83,7 +83,9 @@ describe('bench reconverge figures', () => {
     const stdout = `gap ${KILL - 10} ${KILL + 900} 5000\n`;
     const base = { scenario: 'reconverge', run: 1, killed: 'B', gapThresholdMs: 100 };
     const unsettled = reconvergeFigures({ ...base, mode: 'unsettled' }, KILL, send({ sent: 10_000, accepted: 9_500, modified: 480, released: 20 }), receive({ received: 9_700, first_ms: KILL - 2000, last_ms: KILL + 3000 }), stdout);
-    expect(unsettled).to.include({ kind: 'reconverge', recoveryMs: 900, recoveryBasis: 'gap', sent: 10_000, received: 9_700, accepted: 9_500, modified: 480, released: 20, lostAccepted: 0, dropped: 500 });
+    expect(unsettled).to.include({ kind: 'reconverge', recoveryMs: 900, recoveryBasis: 'gap', sent: 10_000, received: 9_700, accepted: 9_500, modified: 480, released: 20, lostAccepted: 0, dropped: 0 });
+    const silent = reconvergeFigures({ ...base, mode: 'unsettled' }, KILL, send({ sent: 10_000, accepted: 9_500, modified: 300 }), receive({ received: 9_700 }), stdout);
+    expect(silent.dropped).to.equal(200); // no outcome for 200
     const lost = reconvergeFigures({ ...base, mode: 'unsettled' }, KILL, send({ sent: 10_000, accepted: 9_500 }), receive({ received: 9_400 }), stdout);
     expect(lost.lostAccepted).to.equal(100);
     const presettled = reconvergeFigures({ ...base, mode: 'presettled' }, KILL, send({ sent: 10_000, presettled: true }), receive({ received: 9_750, first_ms: 1, last_ms: KILL + 2000 }), stdout);
