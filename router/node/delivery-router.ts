@@ -158,6 +158,9 @@ export class DeliveryRouter {
   }
 
   private sendCopy(d: InDelivery, ctx: InContext, c: Consumer): void {
+    // A message still arriving would hold the shared inter-router link until its last frame:
+    // it takes a streaming link of its own instead.
+    if (!d.complete && !c.address) c = c.conn.streamingDestination?.() ?? c;
     const splice = this.spliceFor(d, ctx, c);
     const out = new OutDelivery(c.link, d, this.node.nextTag(), d.remoteSettled, d.messageFormat, splice?.prefix, splice?.skip ?? 0);
     out.context = c;
@@ -186,7 +189,7 @@ export class DeliveryRouter {
       const me = `0/${this.node.id}`;
       const a = ctx.annotations;
       ctx.annotated = rebuildHead(ctx.payload, ctx.head, a?.user ?? [], {
-        phase: a?.phase, stream: a?.stream, to: ctx.producer.address ? ctx.routingAddress : a?.to,
+        phase: a?.phase, stream: a?.stream || !d.complete, to: ctx.producer.address ? ctx.routingAddress : a?.to,
         ingress: a?.ingress ?? me, trace: [...(a?.trace ?? []), me],
       });
     }

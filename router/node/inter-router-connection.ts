@@ -5,7 +5,7 @@
 import type { Connection, ConnectionEvents } from '../amqp/connection';
 import type { Link, ReceiverLink, SenderLink } from '../amqp/link';
 import { InDelivery, OutDelivery, payloadOf } from '../amqp/delivery';
-import type { ErrorCondition } from '../amqp/performatives';
+import { ErrorCondition, symbolList } from '../amqp/performatives';
 import { Typed } from '../amqp/codec/values';
 import { randomId } from '../core/random-id';
 import { classifyInterRouterAttach, interRouterAttach, interRouterAttachAnswer, DATA_PRIORITIES, DEFAULT_DATA_PRIORITY } from '../mesh/inter-router-links';
@@ -13,6 +13,10 @@ import { decodeControlMessage } from '../mesh/control-message';
 import type { ControlMessageError } from '../mesh/control-message-error';
 import { Consumer, Peer, Producer } from './links';
 import type { RouterNode } from './router-node';
+
+/** Idle streaming links kept per connection (qdrouterd keeps up to 128 and scrubs every 30 s;
+ *  a few cover the messages a router streams at once, and fewer idle links cost less). */
+const STREAMING_POOL_MAX = 8;
 
 export class InterRouterConnection implements ConnectionEvents, Peer {
   connection!: Connection;
@@ -24,6 +28,11 @@ export class InterRouterConnection implements ConnectionEvents, Peer {
   private controlReceiver: ReceiverLink | undefined = undefined;
   /** Outgoing data links by priority, as destinations of the forwarding path. */
   private readonly dataOut: (Consumer | undefined)[] = new Array(DATA_PRIORITIES).fill(undefined);
+  /** Our streaming links (reference §2.4): each carries one message that was forwarded before it
+   *  was whole, so it cannot hold up the messages behind it on the shared priority link. */
+  private readonly streaming = new Set<Consumer>();
+  /** Streaming links with nothing left to write, reused before a new one is attached. */
+  private readonly streamingIdle: Consumer[] = [];
   private incomingDataCount = 0;
   private outgoingDataCount = 0;
   private up = false;
@@ -85,6 +94,7 @@ export class InterRouterConnection implements ConnectionEvents, Peer {
   }
 
   private linkReady(link: Link): void {
+    if (link.context instanceof Consumer) return; // one of our streaming links: ready since attached
     const info = link.context as { kind: 'control' | 'data'; priority: number };
     if (link.isSender) {
       const sender = link as SenderLink;
@@ -112,6 +122,35 @@ export class InterRouterConnection implements ConnectionEvents, Peer {
   dataDestination(priority = DEFAULT_DATA_PRIORITY): Consumer | undefined {
     for (let p = priority; p >= 0; p--) if (this.dataOut[p]) return this.dataOut[p];
     return this.dataOut.find((d) => d !== undefined);
+  }
+
+  /**
+   * A link for a message forwarded before it is whole: an idle streaming link, or a new one
+   * (its own session, as qdrouterd's; deliveries queue on it until the peer's credit comes).
+   * Undefined when the peer did not offer `qd.streaming-links`.
+   */
+  streamingDestination(): Consumer | undefined {
+    if (!this.up || !symbolList(this.connection.remoteOpen?.offeredCapabilities).includes('qd.streaming-links')) return undefined;
+    const idle = this.streamingIdle.pop();
+    if (idle) return idle;
+    const a = interRouterAttach(`qdlink.${randomId(this.node.random)}`, 0, false, 'data');
+    const link = this.connection.attachSender(this.connection.beginSession(), a.name, { source: a.source, target: a.target, sndSettleMode: a.sndSettleMode, rcvSettleMode: a.rcvSettleMode });
+    const dest = new Consumer(link, this, undefined);
+    link.context = dest;
+    this.streaming.add(dest);
+    this.node.log.core.debug(`[C${this.id}] streaming link ${link.name} attached toward ${this.routerId ?? this.peerAddress}`);
+    return dest;
+  }
+
+  /** A streaming link has written its message: back to the pool, or detached past the pool's size. */
+  private streamingDone(dest: Consumer): void {
+    if (dest.link.queue.length > 0 || this.streamingIdle.includes(dest)) return;
+    if (this.streamingIdle.length < STREAMING_POOL_MAX) { this.streamingIdle.push(dest); return; }
+    // Its unsettled deliveries lose their outcomes with it: keep it until they are settled.
+    if (dest.unsettled.size > 0) return;
+    this.streaming.delete(dest);
+    dest.link.detach();
+    dest.link.session.end();
   }
 
   /** Sends a control message (pre-settled, as qdrouterd does). */
@@ -156,7 +195,12 @@ export class InterRouterConnection implements ConnectionEvents, Peer {
     if (c instanceof Consumer) this.node.deliveries.onCredit(c);
   }
 
-  onSent(out: OutDelivery): void { this.node.deliveries.onSent(out); }
+  onSent(out: OutDelivery): void {
+    this.node.deliveries.onSent(out);
+    const c = out.context;
+    if (c instanceof Consumer && this.streaming.has(c)) this.streamingDone(c);
+  }
+
   onDisposition(out: OutDelivery): void { this.node.deliveries.onDisposition(out); }
 
   onDetach(link: Link): void {
@@ -164,6 +208,9 @@ export class InterRouterConnection implements ConnectionEvents, Peer {
     if (ctx instanceof Consumer) {
       const i = this.dataOut.indexOf(ctx);
       if (i >= 0) this.dataOut[i] = undefined;
+      this.streaming.delete(ctx);
+      const idle = this.streamingIdle.indexOf(ctx);
+      if (idle >= 0) this.streamingIdle.splice(idle, 1);
       this.node.deliveries.consumerGone(ctx);
     } else if (ctx instanceof Producer) this.node.deliveries.producerGone(ctx);
     if (link === this.controlSender || link === this.controlReceiver) this.lost();

@@ -15,6 +15,8 @@ export interface Peer {
   readonly stripOut: boolean;
   /** The neighbour router on an inter-router connection. */
   readonly routerId?: string;
+  /** Inter-router connections: a link of its own for a message not yet whole (reference §2.4). */
+  streamingDestination?(): Consumer | undefined;
 }
 
 export type RouterAddress = Address<Consumer, import('../amqp/delivery').InDelivery>;

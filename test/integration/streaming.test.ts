@@ -3,40 +3,11 @@
 // exactly when each part of the message leaves the producer.
 
 import { expect } from 'chai';
-import * as net from 'node:net';
-import { Connection, ConnectionEvents } from '../../router/amqp/connection';
-import { InDelivery, OutDelivery, PayloadSource } from '../../router/amqp/delivery';
+import { OutDelivery, PayloadSource } from '../../router/amqp/delivery';
 import { Descriptor } from '../../router/amqp/performatives';
-import type { Link, ReceiverLink, SenderLink } from '../../router/amqp/link';
-import { Encoder } from '../../router/amqp/codec/encoder';
+import type { ReceiverLink } from '../../router/amqp/link';
+import { bodySection, engineClient } from '../helpers/engine-client';
 import { RouterProcess, startRouter, standaloneConf, waitFor } from '../helpers/router-process';
-
-/** An amqp-value section holding `size` bytes of binary. */
-function bodySection(size: number): Buffer {
-  const e = new Encoder(size + 16);
-  e.descriptor(0x77);
-  const body = Buffer.alloc(size);
-  for (let i = 0; i < size; i += 4) body.writeUInt32BE(i, i);
-  e.binary(body);
-  return e.take();
-}
-
-interface Client { conn: Connection; events: ConnectionEvents & { transfers: InDelivery[]; credit: number; attached: Link[] } }
-
-async function engineClient(port: number, name: string): Promise<Client> {
-  const socket = net.connect(port, '127.0.0.1');
-  await new Promise<void>((resolve, reject) => { socket.once('connect', () => resolve()); socket.once('error', reject); });
-  const events = {
-    transfers: [] as InDelivery[],
-    credit: 0,
-    attached: [] as Link[],
-    onTransfer(d: InDelivery) { if (!events.transfers.includes(d)) events.transfers.push(d); },
-    onCredit(l: SenderLink) { events.credit = l.linkCredit; },
-    onAttach(l: Link) { events.attached.push(l); },
-  };
-  const conn = new Connection(socket, { server: false, containerId: name, saslClient: {}, maxFrameSize: 16384 }, events);
-  return { conn, events };
-}
 
 describe('streaming a large message through the router', function () {
   this.timeout(20000);
