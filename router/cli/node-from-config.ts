@@ -32,6 +32,7 @@ export function nodeFromConfig(config: LoadedConfig, logging = loggingFromConfig
     logging,
     plainUsers: loadPlainUsers(saslUsersFile(r.saslConfigDir, r.saslConfigName)),
     linkStateTimers: timersFromRouterSettings(r),
+    metricsAddressLimit: r.metricsAddressLimit,
   });
 }
 
@@ -69,5 +70,10 @@ export function listenerSpec(l: ListenerEntity): ListenerSpec {
     linkCapacity: l.linkCapacity,
     stripAnnotations: l.stripAnnotations,
     cost: l.cost,
+    http: l.http,
+    metrics: l.metrics,
+    healthz: l.healthz,
+    websockets: l.websockets,
+    httpRootDir: l.httpRootDir,
   };
 }

@@ -96,6 +96,7 @@ async function main(): Promise<void> {
       process.exit(1);
     }
   }
+  node.started = true;
   if (args.portsFile) {
     const tmp = `${args.portsFile}.tmp`;
     fs.writeFileSync(tmp, JSON.stringify(ports));

@@ -64,6 +64,8 @@ export interface RouterEntity extends EntityBase {
   timestampsInUTC: boolean;
   timestampFormat?: string;
   metadata?: string;
+  /** Weft: addresses with their own series on /metrics; the rest are summed. */
+  metricsAddressLimit: number;
 }
 
 /** Attributes shared by listeners and connectors. */

@@ -17,6 +17,14 @@ export interface ListenerSpec {
   stripAnnotations: StripAnnotations;
   /** Inter-router link cost (role inter-router). */
   cost?: number;
+  /** HTTP instead of raw AMQP: /metrics, /healthz, /readyz, AMQP over WebSocket, static files. */
+  http?: boolean;
+  /** With http; absent means yes, as in qdrouterd. */
+  metrics?: boolean;
+  healthz?: boolean;
+  websockets?: boolean;
+  /** With http: files served for other paths. */
+  httpRootDir?: string;
 }
 
 /** How a client-side connection of a connector (normal, route-container) is served. */

@@ -2,6 +2,7 @@
 // (weftd) builds one from a configuration; an embedding Node process can build one directly.
 
 import * as net from 'node:net';
+import type { Duplex } from 'node:stream';
 import { Connection, ConnectionOptions } from '../amqp/connection';
 import { INTER_ROUTER_CAPABILITIES, interRouterOpenProperties } from '../mesh/inter-router-open';
 import type { LinkStateTimers } from '../core/linkstate';
@@ -22,6 +23,7 @@ import { Consumer, Producer, RouterAddress } from './links';
 import { ListenerSpec, connectorListenerSpec } from './listener-spec';
 import { RouterStats } from './stats';
 import type { PlainUsers } from './sasl-users';
+import { createHttpListener } from '../observe/http-listener';
 
 export const WEFT_VERSION = '0.1.0';
 
@@ -36,6 +38,8 @@ export interface RouterNodeOptions {
   plainUsers?: PlainUsers;
   /** Link-state timers (router helloIntervalSeconds etc.), in ms. */
   linkStateTimers?: Partial<LinkStateTimers>;
+  /** Addresses with their own series on /metrics (router metricsAddressLimit; default 100). */
+  metricsAddressLimit?: number;
 }
 
 export interface RunningListener { spec: ListenerSpec; server: net.Server; port: number }
@@ -54,6 +58,8 @@ export class RouterNode {
   readonly mesh: Mesh | undefined;
   readonly interRouterConnections = new Set<InterRouterConnection>();
   readonly connectors = new Map<string, Connector>();
+  /** Every configured listener and connector has been started (weftd sets it; /readyz waits for it). */
+  started = false;
   private tagCounter = 0;
   private nextConnectionId = 1;
   private lastDropLogAt = 0;
@@ -129,8 +135,10 @@ export class RouterNode {
   listen(spec: ListenerSpec): Promise<RunningListener> {
     if (spec.role === 'edge') return Promise.reject(new Error(`listener ${spec.name}: role edge is not supported yet`));
     if (spec.role === 'inter-router' && !this.mesh) return Promise.reject(new Error(`listener ${spec.name}: role inter-router needs router mode interior`));
+    if (spec.http && spec.role !== 'normal') return Promise.reject(new Error(`listener ${spec.name}: http needs role normal`));
     return new Promise((resolve, reject) => {
-      const server = net.createServer((socket) => this.accept(spec, socket));
+      // An http listener serves /metrics, /healthz, /readyz and AMQP over WebSocket (router/observe).
+      const server = spec.http ? createHttpListener(this, spec) : net.createServer((socket) => this.accept(spec, socket, `${socket.remoteAddress}:${socket.remotePort}`));
       server.once('error', reject);
       server.listen(spec.port, spec.host === '' ? undefined : spec.host, () => {
         server.off('error', reject);
@@ -138,15 +146,15 @@ export class RouterNode {
         const port = (server.address() as net.AddressInfo).port;
         const running = { spec, server, port };
         this.listeners.set(spec.name, running);
-        this.log.server.notice(`Listening on ${spec.host || '0.0.0.0'}:${port}`);
+        this.log.server.notice(`Listening on ${spec.host || '0.0.0.0'}:${port}${spec.http ? ' (http)' : ''}`);
         resolve(running);
       });
     });
   }
 
-  private accept(spec: ListenerSpec, socket: net.Socket): void {
+  /** A connection accepted by a listener: a TCP socket, or a WebSocket as a Duplex. */
+  accept(spec: ListenerSpec, socket: Duplex, peer: string): void {
     const id = this.nextConnectionId++;
-    const peer = `${socket.remoteAddress}:${socket.remotePort}`;
     if (spec.role === 'inter-router') {
       const irc = new InterRouterConnection(this, id, false, spec.cost ?? 1, spec.linkCapacity, peer);
       irc.connection = new Connection(socket, this.interRouterOptions(id, spec.cost ?? 1, spec, true), irc);

@@ -22,6 +22,7 @@ describe('defaults and identities', () => {
         defaultDistribution: 'balanced',
         allowResumableLinkRoute: true,
         saslConfigName: 'qdrouterd',
+        metricsAddressLimit: 100,
       });
       expect(c.router.source).to.deep.equal({ file: 'test.conf', line: 0, attributeLines: {} });
       expect(c.policy).to.include({

@@ -17,6 +17,7 @@ const typeKeys = {
     raIntervalFluxSeconds: true, remoteLsMaxAgeSeconds: true, workerThreads: true, defaultDistribution: true,
     allowResumableLinkRoute: true, allowUnsettledMulticast: true, saslConfigDir: true, saslConfigName: true,
     debugDumpFile: true, timestampsInUTC: true, timestampFormat: true, metadata: true,
+    metricsAddressLimit: true,
   } satisfies KeyList<EntityByType['router']>,
   listener: {
     host: true, port: true, socketAddressFamily: true, role: true, cost: true, sslProfile: true, saslMechanisms: true,
