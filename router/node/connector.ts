@@ -31,6 +31,7 @@ export class Connector {
   private delayMs: number;
   private timer: NodeJS.Timeout | undefined;
   private socket: net.Socket | undefined;
+  private connection: Connection | undefined;
   private stopped = false;
 
   constructor(readonly spec: ConnectorSpec, private readonly log: ModuleLogger, private readonly open: (socket: net.Socket) => Connection) {
@@ -48,11 +49,12 @@ export class Connector {
       this.status = 'SUCCESS';
       this.delayMs = this.spec.initialDelayMs ?? 200;
       this.log.info(`Connection to ${this.spec.host}:${this.spec.port} (${this.spec.name}) established`);
-      this.open(socket);
+      this.connection = this.open(socket);
     });
     socket.once('error', (err) => { this.lastError = err.message; });
     socket.once('close', () => {
       this.socket = undefined;
+      this.connection = undefined;
       if (this.stopped) return;
       this.status = 'FAILED';
       if (!opened) this.log.debug(`Connection to ${this.spec.host}:${this.spec.port} (${this.spec.name}) failed: ${this.lastError}`);
@@ -69,9 +71,11 @@ export class Connector {
     this.timer.unref();
   }
 
-  stop(): void {
+  /** No more attempts; an open connection is closed with amqp:connection:forced, telling the peer why. */
+  stop(description = 'router shutting down'): void {
     this.stopped = true;
     clearTimeout(this.timer);
-    this.socket?.destroy();
+    if (this.connection) this.connection.close({ condition: 'amqp:connection:forced', description });
+    else this.socket?.destroy();
   }
 }

@@ -22,6 +22,7 @@ import { Consumer, Producer, RouterAddress } from './links';
 import type { ListenerSpec } from './listener-spec';
 import { RouterStats } from './stats';
 import type { PlainUsers } from './sasl-users';
+import type { ReloadReport } from './reload-report';
 
 export const WEFT_VERSION = '0.1.0';
 
@@ -29,7 +30,8 @@ export interface RouterNodeOptions {
   id: string;
   mode: 'standalone' | 'interior' | 'edge';
   defaultDistribution?: Distribution;
-  addresses?: AddressRule[];
+  /** Configured address rules; unnamed ones are named `address/<index>`. */
+  addresses?: Array<AddressRule & { name?: string }>;
   logging?: Logging;
   random?: () => number;
   /** Users for PLAIN on listeners with authenticatePeer (sasl-users.ts). */
@@ -54,6 +56,8 @@ export class RouterNode {
   readonly mesh: Mesh | undefined;
   readonly interRouterConnections = new Set<InterRouterConnection>();
   readonly connectors = new Map<string, Connector>();
+  /** Re-reads the configuration and applies the difference (set by weftd; management calls it). */
+  reloadConfig?: () => Promise<ReloadReport>;
   private tagCounter = 0;
   private nextConnectionId = 1;
   private lastDropLogAt = 0;
@@ -129,6 +133,7 @@ export class RouterNode {
   listen(spec: ListenerSpec): Promise<RunningListener> {
     if (spec.role !== 'normal' && spec.role !== 'inter-router') return Promise.reject(new Error(`listener ${spec.name}: role ${spec.role} is not supported yet`));
     if (spec.role === 'inter-router' && !this.mesh) return Promise.reject(new Error(`listener ${spec.name}: role inter-router needs router mode interior`));
+    if (this.listeners.has(spec.name)) return Promise.reject(new Error(`listener ${spec.name}: a listener of that name is open already`));
     return new Promise((resolve, reject) => {
       const server = net.createServer((socket) => this.accept(spec, socket));
       server.once('error', reject);
@@ -202,6 +207,7 @@ export class RouterNode {
   connect(spec: ConnectorSpec): Connector {
     if (spec.role !== 'inter-router') throw new Error(`connector ${spec.name}: role ${spec.role} is not supported yet`);
     if (!this.mesh) throw new Error(`connector ${spec.name}: role inter-router needs router mode interior`);
+    if (this.connectors.has(spec.name)) throw new Error(`connector ${spec.name}: a connector of that name exists already`);
     const connector = new Connector(spec, this.log.connMgr, (socket) => {
       const id = this.nextConnectionId++;
       const irc = new InterRouterConnection(this, id, true, spec.cost, spec.linkCapacity, `${spec.host}:${spec.port}`);
@@ -213,6 +219,35 @@ export class RouterNode {
     connector.start();
     return connector;
   }
+
+  // ---- live reconfiguration (reload, management) ----
+
+  /**
+   * Stops accepting on a listener. Connections it accepted stay up until their peers close them,
+   * as in qdrouterd when a listener is deleted: a reload must not cut clients off.
+   */
+  closeListener(name: string): Promise<void> {
+    const l = this.listeners.get(name);
+    if (!l) return Promise.reject(new Error(`no listener is named '${name}'`));
+    this.listeners.delete(name);
+    // The port is released now; the callback would wait for every connection to end.
+    l.server.close();
+    this.log.server.notice(`Stopped listening on ${l.spec.host || '0.0.0.0'}:${l.port}`);
+    return Promise.resolve();
+  }
+
+  /** Stops a connector: no more attempts, and its connection closed with amqp:connection:forced. */
+  removeConnector(name: string): void {
+    const c = this.connectors.get(name);
+    if (!c) throw new Error(`no connector is named '${name}'`);
+    this.connectors.delete(name);
+    c.stop(`connector ${name} removed`);
+  }
+
+  /** Adds an address rule (AddressTable.addRule says which addresses take it when). */
+  addAddressRule(name: string, rule: AddressRule): void { this.addresses.addRule(name, rule); }
+
+  removeAddressRule(name: string): boolean { return this.addresses.removeRule(name); }
 
   /** The address for a text, with the phase its configured treatment gives this direction. */
   lookupAddress(text: string, phase?: number, direction?: 'ingress' | 'egress'): RouterAddress {
