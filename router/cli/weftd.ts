@@ -10,7 +10,6 @@ import { ConfigError } from '../common/errors';
 import { connectorSpec, listenerSpec, loggingFromConfig, nodeFromConfig } from './node-from-config';
 import { WEFT_VERSION } from '../node/router-node';
 import { ConfigReloader } from './config-reloader';
-import { writePortsFile } from './ports-file';
 
 const USAGE = `Usage: weftd [options]
   -c, --config FILE     configuration file (qdrouterd format, .yaml/.yml or .json)
@@ -84,9 +83,11 @@ async function main(): Promise<void> {
   process.on('SIGHUP', () => onHangup());
   log.info(`Router ${config.router.id} starting (weft ${WEFT_VERSION}, mode ${config.router.mode}) from ${path.resolve(args.config)}`);
   if (args.pidfile) fs.writeFileSync(args.pidfile, `${process.pid}\n`);
+  const ports: Record<string, number> = {};
   for (const l of config.listeners) {
     try {
-      await node.listen(listenerSpec(l));
+      const running = await node.listen(listenerSpec(l));
+      ports[l.name] = running.port;
     } catch (err) {
       log.critical(`listener ${l.name} (${l.host}:${l.port}): ${(err as Error).message}`);
       process.exit(1);
@@ -100,7 +101,11 @@ async function main(): Promise<void> {
       process.exit(1);
     }
   }
-  if (args.portsFile) writePortsFile(args.portsFile, node);
+  if (args.portsFile) {
+    const tmp = `${args.portsFile}.tmp`;
+    fs.writeFileSync(tmp, JSON.stringify(ports));
+    fs.renameSync(tmp, args.portsFile); // readers never see a half-written file
+  }
   // Reload: SIGHUP and management re-read the file and apply the difference (config-reloader.ts).
   const reloader = new ConfigReloader(node, path.resolve(args.config), config, args.portsFile);
   node.reloadConfig = () => reloader.reload('management');

@@ -7,6 +7,7 @@ import { INTER_ROUTER_CAPABILITIES, interRouterOpenProperties } from '../mesh/in
 import type { LinkStateTimers } from '../core/linkstate';
 import { InterRouterConnection } from './inter-router-connection';
 import { Mesh } from './mesh';
+import type { ReloadReport } from './reload-report';
 import { Connector, ConnectorSpec } from './connector';
 import { AmqpMap, sym, int } from '../amqp/codec/values';
 import { AddressTable, AddressRule } from '../core/address-table';
@@ -22,7 +23,6 @@ import { Consumer, Producer, RouterAddress } from './links';
 import type { ListenerSpec } from './listener-spec';
 import { RouterStats } from './stats';
 import type { PlainUsers } from './sasl-users';
-import type { ReloadReport } from './reload-report';
 
 export const WEFT_VERSION = '0.1.0';
 
@@ -52,12 +52,12 @@ export class RouterNode {
   readonly logging: Logging;
   readonly log: { server: ModuleLogger; core: ModuleLogger; router: ModuleLogger; message: ModuleLogger; routerLs: ModuleLogger; routerHello: ModuleLogger; connMgr: ModuleLogger };
   readonly random: () => number;
+  /** Re-reads the configuration and applies the difference (set by weftd; management calls it). */
+  reloadConfig?: () => Promise<ReloadReport>;
   /** The link-state mesh (interior routers only). */
   readonly mesh: Mesh | undefined;
   readonly interRouterConnections = new Set<InterRouterConnection>();
   readonly connectors = new Map<string, Connector>();
-  /** Re-reads the configuration and applies the difference (set by weftd; management calls it). */
-  reloadConfig?: () => Promise<ReloadReport>;
   private tagCounter = 0;
   private nextConnectionId = 1;
   private lastDropLogAt = 0;
@@ -133,10 +133,10 @@ export class RouterNode {
   listen(spec: ListenerSpec): Promise<RunningListener> {
     if (spec.role !== 'normal' && spec.role !== 'inter-router') return Promise.reject(new Error(`listener ${spec.name}: role ${spec.role} is not supported yet`));
     if (spec.role === 'inter-router' && !this.mesh) return Promise.reject(new Error(`listener ${spec.name}: role inter-router needs router mode interior`));
-    if (this.listeners.has(spec.name)) return Promise.reject(new Error(`listener ${spec.name}: a listener of that name is open already`));
     return new Promise((resolve, reject) => {
       const server = net.createServer((socket) => this.accept(spec, socket));
       server.once('error', reject);
+      if (this.listeners.has(spec.name)) return reject(new Error(`listener ${spec.name}: a listener of that name is open already`));
       server.listen(spec.port, spec.host === '' ? undefined : spec.host, () => {
         server.off('error', reject);
         server.on('error', (err) => this.log.server.error(`listener ${spec.name}: ${err.message}`));
@@ -207,7 +207,6 @@ export class RouterNode {
   connect(spec: ConnectorSpec): Connector {
     if (spec.role !== 'inter-router') throw new Error(`connector ${spec.name}: role ${spec.role} is not supported yet`);
     if (!this.mesh) throw new Error(`connector ${spec.name}: role inter-router needs router mode interior`);
-    if (this.connectors.has(spec.name)) throw new Error(`connector ${spec.name}: a connector of that name exists already`);
     const connector = new Connector(spec, this.log.connMgr, (socket) => {
       const id = this.nextConnectionId++;
       const irc = new InterRouterConnection(this, id, true, spec.cost, spec.linkCapacity, `${spec.host}:${spec.port}`);
@@ -215,6 +214,7 @@ export class RouterNode {
       this.interRouterConnections.add(irc);
       return irc.connection;
     });
+    if (this.connectors.has(spec.name)) throw new Error(`connector ${spec.name}: a connector of that name exists already`);
     this.connectors.set(spec.name, connector);
     connector.start();
     return connector;
