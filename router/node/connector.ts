@@ -28,10 +28,11 @@ export type ConnectorStatus = 'CONNECTING' | 'SUCCESS' | 'FAILED';
 export class Connector {
   status: ConnectorStatus = 'CONNECTING';
   lastError = '';
+  /** The connection while one is open (readiness asks which neighbour is on it). */
+  connection: Connection | undefined;
   private delayMs: number;
   private timer: NodeJS.Timeout | undefined;
   private socket: net.Socket | undefined;
-  private connection: Connection | undefined;
   private stopped = false;
 
   constructor(readonly spec: ConnectorSpec, private readonly log: ModuleLogger, private readonly open: (socket: net.Socket) => Connection) {
