@@ -27,7 +27,7 @@ export class ConfigReloader {
   /** One reload at a time: one asked for while another runs starts when it is done. */
   reload(trigger: string): Promise<ReloadReport> {
     const next = this.last.then(() => this.run(trigger));
-    this.last = next;
+    this.last = next.catch(() => undefined); // one that failed does not block the next
     return next;
   }
 

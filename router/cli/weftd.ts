@@ -109,7 +109,7 @@ async function main(): Promise<void> {
   // Reload: SIGHUP and management re-read the file and apply the difference (config-reloader.ts).
   const reloader = new ConfigReloader(node, path.resolve(args.config), config, args.portsFile);
   node.reloadConfig = () => reloader.reload('management');
-  onHangup = () => void reloader.reload('SIGHUP');
+  onHangup = () => void reloader.reload('SIGHUP').catch((err: Error) => log.error(`reload failed: ${err.message}`));
   releaseStartupMemory();
   log.notice(`Router ${config.router.id} ready`);
   const stop = (signal: string) => {
