@@ -1,6 +1,7 @@
 // Builds a RouterNode and its listener specs from a validated configuration.
 
-import type { LoadedConfig, ListenerEntity, ConnectorEntity } from '../config/entities';
+import type { LoadedConfig, ListenerEntity, ConnectorEntity, AddressEntity, LogEntity } from '../config/entities';
+import type { AddressRule } from '../core/address-table';
 import type { ConnectorSpec } from '../node/connector';
 import { timersFromRouterSettings } from '../core/linkstate';
 import { resolvePort } from '../config/load-config';
@@ -10,13 +11,17 @@ import { Logging, LogSettings } from '../observe/logger';
 import { loadPlainUsers, saslUsersFile } from '../node/sasl-users';
 
 export function loggingFromConfig(config: LoadedConfig): Logging {
-  return new Logging(config.logs.map((l): LogSettings => ({
+  return new Logging(config.logs.map(logSettings));
+}
+
+export function logSettings(l: LogEntity): LogSettings {
+  return {
     module: l.module,
     enable: l.enable === 'default' ? undefined : l.enable,
     includeTimestamp: l.includeTimestamp,
     includeSource: l.includeSource,
     outputFile: l.outputFile,
-  })));
+  };
 }
 
 export function nodeFromConfig(config: LoadedConfig, logging = loggingFromConfig(config)): RouterNode {
@@ -25,15 +30,19 @@ export function nodeFromConfig(config: LoadedConfig, logging = loggingFromConfig
     id: r.id,
     mode: r.mode,
     defaultDistribution: r.defaultDistribution,
-    addresses: config.addresses.map((a) => ({
-      prefix: a.prefix, pattern: a.pattern, distribution: a.distribution,
-      ingressPhase: a.ingressPhase, egressPhase: a.egressPhase, waypoint: a.waypoint, priority: a.priority,
-    })),
+    addresses: config.addresses.map((a) => ({ name: a.name, ...addressRule(a) })),
     logging,
     plainUsers: loadPlainUsers(saslUsersFile(r.saslConfigDir, r.saslConfigName)),
     linkStateTimers: timersFromRouterSettings(r),
     metricsAddressLimit: r.metricsAddressLimit,
   });
+}
+
+export function addressRule(a: AddressEntity): AddressRule {
+  return {
+    prefix: a.prefix, pattern: a.pattern, distribution: a.distribution,
+    ingressPhase: a.ingressPhase, egressPhase: a.egressPhase, waypoint: a.waypoint, priority: a.priority,
+  };
 }
 
 export function connectorSpec(c: ConnectorEntity): ConnectorSpec {

@@ -1,6 +1,6 @@
 #!/usr/bin/env -S node --max-semi-space-size=4 --expose-gc
 // weftd: the router daemon. `weftd -c FILE` loads a qdrouterd-format (or .yaml/.json) file;
-// a bad file prints every problem and exits 2 with nothing started.
+// a bad file prints every problem and exits 2 with nothing started. SIGHUP reloads the file.
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -9,6 +9,7 @@ import { loadConfigFile, formatConfigError } from '../config/load-config';
 import { ConfigError } from '../common/errors';
 import { connectorSpec, listenerSpec, loggingFromConfig, nodeFromConfig } from './node-from-config';
 import { WEFT_VERSION } from '../node/router-node';
+import { ConfigReloader } from './config-reloader';
 
 const USAGE = `Usage: weftd [options]
   -c, --config FILE     configuration file (qdrouterd format, .yaml/.yml or .json)
@@ -16,6 +17,7 @@ const USAGE = `Usage: weftd [options]
   -d, --daemon          run in the background
   -P, --pidfile FILE    write the process id to FILE
       --ports-file FILE write {listenerName: port} as JSON once every listener is bound
+                        (and again when a reload changes the listeners)
       --check           validate the configuration and exit (0 valid, 2 invalid)
   -v, --version         print the version
   -h, --help            this help`;
@@ -76,6 +78,9 @@ async function main(): Promise<void> {
   const log = logging.module('ROUTER');
   for (const w of config.warnings) log.warning(`${w.file}:${w.line}: ${w.path}: ${w.message}`);
   const node = nodeFromConfig(config, logging);
+  // Until the router is ready a SIGHUP is ignored (its default action would end the process).
+  let onHangup = () => log.warning('SIGHUP before the router is ready: ignored');
+  process.on('SIGHUP', () => onHangup());
   log.info(`Router ${config.router.id} starting (weft ${WEFT_VERSION}, mode ${config.router.mode}) from ${path.resolve(args.config)}`);
   if (args.pidfile) fs.writeFileSync(args.pidfile, `${process.pid}\n`);
   const ports: Record<string, number> = {};
@@ -102,6 +107,10 @@ async function main(): Promise<void> {
     fs.writeFileSync(tmp, JSON.stringify(ports));
     fs.renameSync(tmp, args.portsFile); // readers never see a half-written file
   }
+  // Reload: SIGHUP and management re-read the file and apply the difference (config-reloader.ts).
+  const reloader = new ConfigReloader(node, path.resolve(args.config), config, args.portsFile);
+  node.reloadConfig = () => reloader.reload('management');
+  onHangup = () => void reloader.reload('SIGHUP').catch((err: Error) => log.error(`reload failed: ${err.message}`));
   releaseStartupMemory();
   log.notice(`Router ${config.router.id} ready`);
   const stop = (signal: string) => {

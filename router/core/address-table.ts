@@ -1,9 +1,10 @@
 // The addresses of this router by hash key, with their treatment looked up once from the
 // configured `address` entries (prefix/pattern best match) when an address is first used.
+// Rules are named (the entity's name) so that a reload or management can add and remove them.
 
 import { Address, AddressSettings } from './address';
 import type { Destination, Distribution } from './destination';
-import { PatternTable } from './address-pattern';
+import { PatternTable, canonicalPattern } from './address-pattern';
 import { addressHashKey, mobileKeyAddress, AddressKeyContext } from './address-key';
 
 export interface AddressRule {
@@ -19,26 +20,48 @@ export interface AddressRule {
 
 export class AddressTable<C extends Destination, D = unknown> {
   private readonly byKey = new Map<string, Address<C, D>>();
+  private readonly named = new Map<string, AddressRule>();
   private rules = new PatternTable<AddressSettings>();
 
-  constructor(private readonly keyContext: AddressKeyContext, private defaultDistribution: Distribution = 'balanced', rules: AddressRule[] = []) {
-    this.setRules(rules);
+  /** Rules without a name are named `address/<index>`, as the configuration names them. */
+  constructor(private readonly keyContext: AddressKeyContext, private readonly defaultDistribution: Distribution = 'balanced', rules: ReadonlyArray<AddressRule & { name?: string }> = []) {
+    rules.forEach((r, i) => this.named.set(r.name ?? `address/${i}`, r));
+    this.rebuildRules();
   }
 
-  /** Replaces the configured rules; addresses already in use keep their treatment until idle. */
-  setRules(rules: AddressRule[], defaultDistribution = this.defaultDistribution): void {
+  /** Adds a rule; throws if the name is taken or another rule has the same pattern. */
+  addRule(name: string, rule: AddressRule): void {
+    if (this.named.has(name)) throw new Error(`an address rule named '${name}' exists already`);
+    const pattern = canonicalPattern(patternOf(rule));
+    const other = [...this.named].find(([, r]) => canonicalPattern(patternOf(r)) === pattern);
+    if (other !== undefined) throw new Error(`address rule '${name}' matches the same addresses as '${other[0]}'`);
+    this.named.set(name, rule);
+    this.rebuildRules();
+  }
+
+  /** Removes a rule; false if there is none of that name. */
+  removeRule(name: string): boolean {
+    if (!this.named.delete(name)) return false;
+    this.rebuildRules();
+    return true;
+  }
+
+  /** The configured rules by name. */
+  ruleEntries(): IterableIterator<[string, AddressRule]> { return this.named.entries(); }
+
+  /**
+   * Rules are few and change rarely: rebuild the table. Addresses nobody uses take the new
+   * treatment at once; one in use (consumers, senders or waiting deliveries) keeps its
+   * treatment until it is idle and created again: its consumers attached, its senders got
+   * credit and the mesh was told its treatment under the old rule.
+   */
+  private rebuildRules(): void {
     const table = new PatternTable<AddressSettings>();
-    for (const r of rules) {
-      const settings: AddressSettings = {
-        distribution: r.distribution,
-        ingressPhase: r.ingressPhase ?? 0,
-        egressPhase: r.egressPhase ?? (r.waypoint ? 1 : 0),
-        priority: r.priority,
-      };
-      table.set(r.pattern ?? `${r.prefix}/#`, settings);
-    }
+    for (const r of this.named.values()) table.set(patternOf(r), settingsOf(r));
     this.rules = table;
-    this.defaultDistribution = defaultDistribution;
+    for (const a of this.byKey.values()) {
+      if (a.consumers.length === 0 && a.senders.size === 0 && a.waiting.length === 0) a.settings = this.settingsFor(a.key);
+    }
   }
 
   /** Keys of phase-0 address texts: routing by `to` asks for the same few texts all the time. */
@@ -84,4 +107,17 @@ export class AddressTable<C extends Destination, D = unknown> {
 
   get size(): number { return this.byKey.size; }
   values(): IterableIterator<Address<C, D>> { return this.byKey.values(); }
+}
+
+function patternOf(r: AddressRule): string {
+  return r.pattern ?? `${r.prefix}/#`;
+}
+
+function settingsOf(r: AddressRule): AddressSettings {
+  return {
+    distribution: r.distribution,
+    ingressPhase: r.ingressPhase ?? 0,
+    egressPhase: r.egressPhase ?? (r.waypoint ? 1 : 0),
+    priority: r.priority,
+  };
 }

@@ -25,7 +25,8 @@ export class Address<C extends Destination, D = unknown> {
   deliveriesIn = 0;
   deliveriesOut = 0;
 
-  constructor(readonly key: string, readonly settings: AddressSettings) {}
+  /** Replaced only while the address is unused (AddressTable.rulesChanged). */
+  constructor(readonly key: string, public settings: AddressSettings) {}
 
   get distribution(): Distribution { return this.settings.distribution; }
   get hasConsumers(): boolean { return this.consumers.length > 0; }

@@ -72,9 +72,11 @@ export class Connector {
     this.timer.unref();
   }
 
-  stop(): void {
+  /** No more attempts; an open connection is closed with amqp:connection:forced, telling the peer why. */
+  stop(description = 'router shutting down'): void {
     this.stopped = true;
     clearTimeout(this.timer);
-    this.socket?.destroy();
+    if (this.connection) this.connection.close({ condition: 'amqp:connection:forced', description });
+    else this.socket?.destroy();
   }
 }

@@ -8,6 +8,7 @@ import { INTER_ROUTER_CAPABILITIES, interRouterOpenProperties } from '../mesh/in
 import type { LinkStateTimers } from '../core/linkstate';
 import { InterRouterConnection } from './inter-router-connection';
 import { Mesh } from './mesh';
+import type { ReloadReport } from './reload-report';
 import { Connector, ConnectorSpec } from './connector';
 import { AmqpMap, sym, int } from '../amqp/codec/values';
 import { AddressTable, AddressRule } from '../core/address-table';
@@ -31,7 +32,8 @@ export interface RouterNodeOptions {
   id: string;
   mode: 'standalone' | 'interior' | 'edge';
   defaultDistribution?: Distribution;
-  addresses?: AddressRule[];
+  /** Configured address rules; unnamed ones are named `address/<index>`. */
+  addresses?: Array<AddressRule & { name?: string }>;
   logging?: Logging;
   random?: () => number;
   /** Users for PLAIN on listeners with authenticatePeer (sasl-users.ts). */
@@ -54,6 +56,8 @@ export class RouterNode {
   readonly logging: Logging;
   readonly log: { server: ModuleLogger; core: ModuleLogger; router: ModuleLogger; message: ModuleLogger; routerLs: ModuleLogger; routerHello: ModuleLogger; connMgr: ModuleLogger };
   readonly random: () => number;
+  /** Re-reads the configuration and applies the difference (set by weftd; management calls it). */
+  reloadConfig?: () => Promise<ReloadReport>;
   /** The link-state mesh (interior routers only). */
   readonly mesh: Mesh | undefined;
   readonly interRouterConnections = new Set<InterRouterConnection>();
@@ -140,6 +144,7 @@ export class RouterNode {
       // An http listener serves /metrics, /healthz, /readyz and AMQP over WebSocket (router/observe).
       const server = spec.http ? createHttpListener(this, spec) : net.createServer((socket) => this.accept(spec, socket, `${socket.remoteAddress}:${socket.remotePort}`));
       server.once('error', reject);
+      if (this.listeners.has(spec.name)) return reject(new Error(`listener ${spec.name}: a listener of that name is open already`));
       server.listen(spec.port, spec.host === '' ? undefined : spec.host, () => {
         server.off('error', reject);
         server.on('error', (err) => this.log.server.error(`listener ${spec.name}: ${err.message}`));
@@ -241,10 +246,40 @@ export class RouterNode {
       this.connections.add(client);
       return client.connection;
     });
+    if (this.connectors.has(spec.name)) throw new Error(`connector ${spec.name}: a connector of that name exists already`);
     this.connectors.set(spec.name, connector);
     connector.start();
     return connector;
   }
+
+  // ---- live reconfiguration (reload, management) ----
+
+  /**
+   * Stops accepting on a listener. Connections it accepted stay up until their peers close them,
+   * as in qdrouterd when a listener is deleted: a reload must not cut clients off.
+   */
+  closeListener(name: string): Promise<void> {
+    const l = this.listeners.get(name);
+    if (!l) return Promise.reject(new Error(`no listener is named '${name}'`));
+    this.listeners.delete(name);
+    // The port is released now; the callback would wait for every connection to end.
+    l.server.close();
+    this.log.server.notice(`Stopped listening on ${l.spec.host || '0.0.0.0'}:${l.port}`);
+    return Promise.resolve();
+  }
+
+  /** Stops a connector: no more attempts, and its connection closed with amqp:connection:forced. */
+  removeConnector(name: string): void {
+    const c = this.connectors.get(name);
+    if (!c) throw new Error(`no connector is named '${name}'`);
+    this.connectors.delete(name);
+    c.stop(`connector ${name} removed`);
+  }
+
+  /** Adds an address rule (AddressTable.addRule says which addresses take it when). */
+  addAddressRule(name: string, rule: AddressRule): void { this.addresses.addRule(name, rule); }
+
+  removeAddressRule(name: string): boolean { return this.addresses.removeRule(name); }
 
   /** The address for a text, with the phase its configured treatment gives this direction. */
   lookupAddress(text: string, phase?: number, direction?: 'ingress' | 'egress'): RouterAddress {

@@ -109,6 +109,18 @@ export class Logging {
     this.commit(own);
   }
 
+  /**
+   * A reload's log entities, all at once: each of `changed` takes exactly its settings (an
+   * attribute left out inherits DEFAULT again, unlike update()), each of `removed` goes back to
+   * inheriting. Throws and changes nothing if a setting is invalid or an output cannot be opened.
+   */
+  reconfigure(changed: LogSettings[], removed: string[] = []): void {
+    const own = new Map(this.own);
+    for (const m of removed) own.delete(normalName(m));
+    for (const s of changed.map(checked)) own.set(s.module, merge(undefined, s));
+    this.commit(own);
+  }
+
   /** The effective settings of every module, inheritance resolved (management READ/QUERY). */
   settings(): LogSettings[] {
     return LOG_MODULES.map((m) => this.effective(m));

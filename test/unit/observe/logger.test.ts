@@ -97,6 +97,26 @@ describe('observe/logger', () => {
       expect(read('b.log')).to.equal('POLICY (info) to b\n');
     });
 
+    it('reconfigure() (a reload): changed modules take exactly their settings, removed ones inherit again, all or nothing', () => {
+      const l = start([
+        { module: 'DEFAULT', includeTimestamp: false, outputFile: file() },
+        { module: 'ROUTER', enable: 'trace+', includeSource: true },
+        { module: 'SERVER', enable: 'error+' },
+      ]);
+      const router = l.module('ROUTER');
+      const server = l.module('SERVER');
+      const agent = l.module('AGENT');
+      l.update({ module: 'AGENT', enable: 'debug+' }); // set through management: a reload of other modules leaves it
+      l.reconfigure([{ module: 'ROUTER', enable: 'warning+' }], ['SERVER']);
+      expect(router.enabled('notice')).to.equal(false);
+      expect(router.enabled('warning')).to.equal(true);
+      expect(l.settings().find((s) => s.module === 'ROUTER')!.includeSource).to.equal(false); // left out: inherited again
+      expect(server.enabled('info')).to.equal(true);
+      expect(agent.enabled('debug')).to.equal(true);
+      expect(() => l.reconfigure([{ module: 'ROUTER', enable: 'none' }, { module: 'POLICY', outputFile: path.join(dir, 'missing', 'x.log') }])).to.throw(ConfigError, /ENOENT/);
+      expect(router.enabled('warning')).to.equal(true);
+    });
+
     it('rejects a bad update and keeps the settings it had', () => {
       const l = start([{ module: 'DEFAULT', outputFile: file() }]);
       expect(() => l.update({ module: 'NOPE', enable: 'info' })).to.throw(ConfigError, /NOPE/);
