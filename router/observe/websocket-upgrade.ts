@@ -1,7 +1,7 @@
 // AMQP over WebSocket on an HTTP listener: upgrades offering the subprotocol `amqp` (or its
 // alias `binary`, reference §8.7) become a Duplex (ws's createWebSocketStream, with
 // backpressure) that the AMQP engine takes like a TCP socket. RFC 6455 itself is ws's
-// (docs/decisions/0006-websocket-ws.md).
+// (docs/decisions/0007-websocket-ws.md).
 
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
