@@ -1,4 +1,4 @@
-// `weft stat` and `weft manage` are built with the management agent (issue: management).
+// `weft manage` is built with the management agent (issue: management).
 
 import { Command } from './command';
 
@@ -15,5 +15,4 @@ function pending(name: string, summary: string): Command {
   };
 }
 
-export const statCommand = pending('stat', 'show router statistics, like qdstat (not implemented yet)');
 export const manageCommand = pending('manage', 'manage router entities, like qdmanage (not implemented yet)');
