@@ -1,7 +1,7 @@
 // Entity type names as qdmanage expands them (reference §7.4): `link`/`node` are router.link and
 // router.node, `address`/`linkRoute`/`autoLink` are router.config.*, any other short name gets the
 // org.apache.qpid.dispatch. prefix. Unlike qdmanage, a dotted short name (`router.address`) is
-// prefixed too: qdmanage sends it as it is and the agent does not know it.
+// prefixed too, where qdmanage would send it unchanged; only names starting `org.` are kept.
 
 import { LONG_NAME_PREFIX as ENTITY_PREFIX } from '../../config/entity-names';
 
