@@ -1,7 +1,7 @@
 // A fake qdrouterd management agent for the routers of a small mesh, on a real socket: a rhea
 // container on 127.0.0.1, port 0. It accepts a sender to `$management` (the first router) or
-// `_topo/0/<id>/$management` (any router it plays; other ids get the attach refused with
-// amqp:not-found), gives dynamic receivers an `amqp:/_topo/0/<id>/temp.<15 chars>` address, and
+// `_topo/0/<id>/$management` (any router it plays; for other ids it either refuses the attach
+// with amqp:not-found or, as qdrouterd does for a router it has no route to, never gives credit), gives dynamic receivers an `amqp:/_topo/0/<id>/temp.<15 chars>` address, and
 // answers each request the way the agents do (reference §7.2-7.3): QUERY with projection and
 // offset/count paging, CREATE/READ/UPDATE/DELETE, the GET-* node operations, RELOAD; 404 for
 // unknown types and entities, 501 for unknown operations. Replies are presettled, carry the
@@ -30,6 +30,14 @@ export interface FakeRouter {
   reload?: Record<string, unknown>;
 }
 
+export interface FakeAgentOptions {
+  /** What a sender to another router's $management gets: a refused attach (default) or no credit. */
+  unknownRouter?: 'refuse' | 'no-credit';
+}
+
+/** Credit the agent's receivers keep open, as qdrouterd's (reference §2.4). */
+const CREDIT = 250;
+
 export interface RecordedRequest {
   /** The management address the request was sent to. */
   address: string;
@@ -56,14 +64,15 @@ export class FakeManagementAgent {
   private readonly replySenders = new Map<string, Sender>();
   private nextIdentity = 41;
 
-  private constructor(private readonly server: Server, readonly routers: FakeRouter[]) {
+  private constructor(private readonly server: Server, readonly routers: FakeRouter[], private readonly options: FakeAgentOptions) {
     server.on('connection', (s: Socket) => { this.sockets.add(s); s.on('close', () => this.sockets.delete(s)); });
   }
 
-  static async start(routers: FakeRouter[]): Promise<FakeManagementAgent> {
+  static async start(routers: FakeRouter[], options: FakeAgentOptions = {}): Promise<FakeManagementAgent> {
     const container = create_container({ id: routers[0].id });
-    const server = container.listen({ port: 0, host: '127.0.0.1' } as Parameters<typeof container.listen>[0]);
-    const agent = new FakeManagementAgent(server, routers);
+    // Credit is given by hand: none at all for a router the agent has no route to.
+    const server = container.listen({ port: 0, host: '127.0.0.1', credit_window: 0 } as Parameters<typeof container.listen>[0]);
+    const agent = new FakeManagementAgent(server, routers, options);
     container.on('receiver_open', (ctx: EventContext) => agent.onRequestLink(ctx.receiver!));
     container.on('sender_open', (ctx: EventContext) => agent.onReplyLink(ctx.sender!));
     container.on('message', (ctx: EventContext) => agent.onRequest(ctx.receiver!, ctx.message!));
@@ -98,9 +107,8 @@ export class FakeManagementAgent {
 
   private onRequestLink(receiver: Receiver): void {
     const address = receiver.target?.address;
-    if (!this.routerFor(address)) {
-      receiver.close({ condition: 'amqp:not-found', description: `no route to '${address}'` });
-    }
+    if (this.routerFor(address)) receiver.add_credit(CREDIT);
+    else if (this.options.unknownRouter !== 'no-credit') receiver.close({ condition: 'amqp:not-found', description: `no route to '${address}'` });
   }
 
   private onReplyLink(sender: Sender): void {
@@ -114,6 +122,7 @@ export class FakeManagementAgent {
     const address = receiver.target?.address ?? '';
     const properties = (message.application_properties ?? {}) as Record<string, unknown>;
     this.requests.push({ address, properties, body: message.body });
+    receiver.add_credit(1);
     const router = this.routerFor(address)!;
     const replyTo = message.reply_to;
     const sender = replyTo === undefined ? undefined : this.replySenders.get(replyTo);

@@ -120,6 +120,13 @@ describe('weft stat / weft manage (subprocess, against a fake management agent)'
       expect(r.stderr).to.include("'_topo/0/NOPE/$management'").and.include('amqp:not-found');
     });
 
+    it('stat -r with a router the agent never gives credit for (as qdrouterd) times out naming the address', async () => {
+      await agent.close();
+      agent = await FakeManagementAgent.start(meshRouters(), { unknownRouter: 'no-credit' });
+      const r = await weft(1, 'stat', '-r', 'NOPE', '-t', '0.5');
+      expect(r.stderr).to.equal(`weft stat: no credit to send to '_topo/0/NOPE/$management' at ${agent.bus} within 0.5 s: is there a route to it?\n`);
+    });
+
     it('manage create, read, update, query and delete an address', async () => {
       const created = JSON.parse((await weft(0, 'manage', 'create', '--type', 'address', '--name', 'fooAddr', 'prefix=foo', 'distribution=closest', 'priority=3')).stdout);
       expect(created).to.include({ name: 'fooAddr', type: `${P}router.config.address`, prefix: 'foo', distribution: 'closest', priority: 3 });
