@@ -6,9 +6,10 @@ import { UsageError } from './args';
 import { benchCommand } from './commands/bench';
 import { EXIT_UNREACHABLE } from './commands/client';
 import { Command, usageOf } from './commands/command';
-import { manageCommand, statCommand } from './commands/not-implemented';
+import { manageCommand } from './commands/manage';
 import { receiveCommand } from './commands/receive';
 import { sendCommand } from './commands/send';
+import { statCommand } from './commands/stat';
 
 const COMMANDS: readonly Command[] = [sendCommand, receiveCommand, statCommand, manageCommand, benchCommand];
 

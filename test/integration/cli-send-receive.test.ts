@@ -214,14 +214,6 @@ describe('weft send / receive (subprocess, against a rhea broker)', function () 
     expect(none.code).to.equal(2);
     expect(none.stderr).to.match(/^usage: weft <command>/);
   });
-
-  it('leaves stat and manage to the management issue (exit 3)', async () => {
-    for (const command of ['stat', 'manage']) {
-      const r = await weft(command, '-l').exited;
-      expect(r.code, transcript(r)).to.equal(3);
-      expect(r.stderr).to.equal('not implemented yet (issue: management)\n');
-    }
-  });
 });
 
 /** Sends one message with rhea itself, for what the CLI cannot set (annotations). */

@@ -6,13 +6,16 @@ import { OptionSpec, formatOptions } from '../args';
 export interface Command {
   name: string;
   summary: string;
+  /** What follows `weft <name>` in the usage line, when not just `[options]`. */
+  synopsis?: string;
   /** Options, for the usage text; commands that pass their arguments on have none. */
   specs?: readonly OptionSpec[];
   run(argv: readonly string[]): Promise<number>;
 }
 
 export function usageOf(command: Command): string {
-  const head = `usage: weft ${command.name}${command.specs ? ' [options]' : ' [args...]'}\n${command.summary}\n`;
+  const synopsis = command.synopsis ?? (command.specs ? '[options]' : '[args...]');
+  const head = `usage: weft ${command.name} ${synopsis}\n${command.summary}\n`;
   return command.specs ? `${head}\noptions:\n${formatOptions(command.specs)}\n` : head;
 }
 
