@@ -36,7 +36,7 @@ export function connectionOpened(c: LoggedConnection): void {
   const conn = c.connection;
   const config = configOf(c);
   c.messageLog = parseMessageLogging(config?.messageLoggingComponents);
-  conn.linkObserver = new LinkLog(node.log.core, c.id, () => node.nextLinkId());
+  conn.linkObserver = new LinkLog(node.log.core, c.id, (link) => node.linkIdentity(link));
   const dir = directionOf(c);
   const outUser = conn.saslMechanism === 'PLAIN' ? config?.saslUsername : undefined;
   node.log.core.info(openedLine({
@@ -64,7 +64,8 @@ export function connectionClosed(c: LoggedConnection): void {
 
 /**
  * Frame tracing for one connection, on or off at run time (management's enableProtocolTrace).
- * On, frames are written at trace level of SERVER whatever its level, as qdrouterd does.
+ * On, frames are written at trace level of SERVER whatever its level; off, none are, even with
+ * SERVER at trace (qdrouterd turns the connection's transport trace on and off the same way).
  */
 export function setProtocolTrace(c: LoggedConnection, on: boolean): void {
   const log = c.node.log.server;

@@ -1,7 +1,8 @@
 // The link lines of one connection (ROUTER_CORE info, as qdrouterd): each link attached,
 // refused, detached or lost. Installed on the engine connection as its LinkObserver when the
 // connection opens, so every link is seen, whichever handler (client, inter-router, link route,
-// auto-link) owns its events. Links are numbered here, router-wide, when first seen.
+// auto-link) owns its events. Links get their router-wide number (RouterNode.linkIdentity) here
+// when they are first seen.
 
 import type { LinkObserver } from '../amqp/connection';
 import type { Link } from '../amqp/link';
@@ -13,7 +14,7 @@ export class LinkLog implements LinkObserver {
   /** Links whose attach was refused: their refusal line says it all, no end line follows. */
   private readonly refused = new WeakSet<Link>();
 
-  constructor(private readonly log: ModuleLogger, private readonly connId: number, private readonly nextLinkId: () => number) {}
+  constructor(private readonly log: ModuleLogger, private readonly connId: number, private readonly identity: (link: Link) => number) {}
 
   attached(link: Link, initiator: 'local' | 'remote'): void {
     const facts = this.facts(link);
@@ -38,8 +39,7 @@ export class LinkLog implements LinkObserver {
   }
 
   private facts(link: Link): LinkFacts {
-    if (link.identity === 0) link.identity = this.nextLinkId();
-    return { connId: this.connId, linkId: link.identity, incoming: !link.isSender };
+    return { connId: this.connId, linkId: this.identity(link), incoming: !link.isSender };
   }
 }
 

@@ -95,6 +95,12 @@ export class RouterNode {
   nextLinkId(): number { return ++this.linkIds; }
   private linkIds = 0;
 
+  /** A link's identity, numbered now if the logs have not seen it yet (one still attaching). */
+  linkIdentity(link: { identity: number }): number {
+    if (link.identity === 0) link.identity = this.nextLinkId();
+    return link.identity;
+  }
+
   // ---- addresses as the mesh sees them ----
 
   /** The first local consumer of an address: senders get credit, the mesh advertises it. */
