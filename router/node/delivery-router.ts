@@ -7,10 +7,10 @@
 import { InDelivery, OutDelivery } from '../amqp/delivery';
 import { Accepted, DeliveryState, Descriptor, ModifiedFailed, Released, rejected } from '../amqp/performatives';
 import { scanHead, MessageHead } from '../amqp/message-sections';
+import { logReceivedMessage } from '../observe/message-log';
 import { readAnnotations, rebuildHead, RouterAnnotations } from '../amqp/router-annotations';
 import { forwarders } from '../core/forwarders';
 import type { ProtocolError } from '../common/errors';
-import { logReceivedMessage } from '../observe/message-log';
 import { Consumer, Producer, RouterAddress } from './links';
 import type { RouterNode } from './router-node';
 
