@@ -69,6 +69,23 @@ export interface ConnectionEvents {
   onSaslOutcome?(c: Connection, ok: boolean, user: string | undefined, reason?: string): void;
 }
 
+/**
+ * Told of every link's attach and end, whoever handles the link's events (logging). Not a
+ * routing hook: it sees links after the router has answered them.
+ */
+export interface LinkObserver {
+  /**
+   * Both attaches are exchanged (`initiator` sent the first), or the peer's attach is being
+   * refused (`link.refusal` set, or detached before the answer).
+   */
+  attached(link: Link, initiator: 'local' | 'remote'): void;
+  /** Once per link, just before ConnectionEvents.onDetach. */
+  ended(link: Link, error: ErrorCondition | undefined, byPeer: boolean): void;
+}
+
+/** Who ended a connection first: we did (close, abort), the peer sent close, or the socket went. */
+export type EndedBy = 'local' | 'remote' | 'transport';
+
 type Phase = 'header' | 'sasl' | 'sasl-client' | 'amqp' | 'closed';
 
 /** Frames processed in one read before pending flows and dispositions are written early. */
@@ -105,6 +122,8 @@ export class Connection {
   /** Max frame size for what we send: the peer's limit, capped by ours. */
   outgoingFrameSize = 512;
   user: string | undefined = undefined;
+  /** The SASL mechanism the peer used (or we used, as a client); undefined without SASL. */
+  saslMechanism: string | undefined = undefined;
   dirty = false;
   private wakeLinks = new Set<SenderLink>();
   private readonly beforeOpen: Array<() => void> = [];
@@ -116,9 +135,15 @@ export class Connection {
   private lastWriteAt = Date.now();
   private timer: NodeJS.Timeout | undefined;
   private remoteIdleTimeoutMs = 0;
-  readonly traceOn: boolean;
+  /** Frame tracing: set at construction, or switched at run time with setTrace(). */
+  traceOn: boolean;
   /** The router's state for this connection. */
   context: unknown = undefined;
+  linkObserver: LinkObserver | undefined = undefined;
+  /** Who ended the connection first and with what error; the socket's error if it had one. */
+  endedBy: EndedBy | undefined = undefined;
+  endError: ErrorCondition | undefined = undefined;
+  socketError: string | undefined = undefined;
   readonly readHighWater: number;
   readonly writeHighWater: number;
 
@@ -129,7 +154,7 @@ export class Connection {
     this.writeHighWater = options.writeHighWaterBytes ?? 1024 * 1024;
     transport.on('data', (chunk: Buffer) => this.onData(chunk));
     transport.on('drain', () => this.onDrain());
-    transport.on('error', () => { /* 'close' follows */ });
+    transport.on('error', (err: Error) => { this.socketError = err.message; }); // 'close' follows
     transport.on('close', () => this.onTransportClosed());
     (transport as { setNoDelay?: (b: boolean) => void }).setNoDelay?.(true);
     if (!options.server) this.startClient();
@@ -172,6 +197,7 @@ export class Connection {
 
   close(error?: ErrorCondition): void {
     if (this.localClosed || this.phase === 'closed') return;
+    this.noteEnd('local', error);
     if (!this.localOpened && this.phase === 'amqp') this.open();
     if (this.phase === 'amqp') {
       this.emitPendingState(); // settlements decided before the close still go out
@@ -211,6 +237,12 @@ export class Connection {
     session.linksByName.set(name, l);
     l.attach(local);
     return l;
+  }
+
+  /** Turns frame tracing on (a function) or off (undefined): management's enableProtocolTrace. */
+  setTrace(trace: ConnectionOptions['trace']): void {
+    (this.options as { trace?: ConnectionOptions['trace'] }).trace = trace;
+    this.traceOn = trace !== undefined;
   }
 
   get remoteContainerId(): string | undefined { return this.remoteOpen?.containerId; }
@@ -401,6 +433,7 @@ export class Connection {
         return this.shutdown({ condition: 'amqp:unauthorized-access', description: result.reason });
       }
       this.user = result.user;
+      this.saslMechanism = init.mechanism;
       this.saslDone = true;
       this.phase = 'header';
       this.markDirty();
@@ -411,6 +444,7 @@ export class Connection {
       const offered = symbolList((fields as unknown as SaslMechanisms).saslServerMechanisms);
       const choice = saslClientChoose(this.options.saslClient!, offered);
       if (!choice) return this.shutdown({ condition: 'amqp:unauthorized-access', description: `no usable SASL mechanism in ${offered.join(' ')}` });
+      this.saslMechanism = choice.mechanism;
       this.writer.frame(0, Descriptor.saslInit, { mechanism: choice.mechanism, initialResponse: choice.initialResponse, hostname: this.options.hostname }, FrameType.sasl);
       this.markDirty();
       return;
@@ -521,6 +555,7 @@ export class Connection {
     link.remoteHandle = a.handle;
     s.remoteLinks.set(a.handle, link);
     if (!link.isSender) link.deliveryCount = a.initialDeliveryCount ?? 0;
+    if (ours) this.linkObserver?.attached(link, 'local');
     this.events.onAttach?.(link);
   }
 
@@ -537,6 +572,7 @@ export class Connection {
   private linkGone(link: Link, error: ErrorCondition | undefined, byPeer: boolean): void {
     if ((link as { goneNotified?: boolean }).goneNotified) return;
     (link as { goneNotified?: boolean }).goneNotified = true;
+    this.linkObserver?.ended(link, error, byPeer);
     this.events.onDetach?.(link, error, byPeer);
     if (link instanceof ReceiverLink && link.current) {
       // A delivery cut off by the link's end is aborted; its copies are aborted too.
@@ -604,6 +640,7 @@ export class Connection {
   }
 
   private shutdown(error: ErrorCondition | undefined, byPeer = false): void {
+    this.noteEnd(byPeer ? 'remote' : 'local', error);
     if (this.phase !== 'closed') {
       this.flush();
       this.phase = 'closed';
@@ -615,11 +652,19 @@ export class Connection {
   }
 
   private onTransportClosed(): void {
+    this.noteEnd('transport', { condition: 'amqp:connection:forced', description: 'connection lost' });
     if (this.phase !== 'closed') {
       this.phase = 'closed';
       clearInterval(this.timer);
     }
     this.notifyClosed(this.remoteClosed || this.localClosed ? undefined : { condition: 'amqp:connection:forced', description: 'connection lost' }, true);
+  }
+
+  /** The first way the connection ended is the one that counts (the close log line says it). */
+  private noteEnd(by: EndedBy, error: ErrorCondition | undefined): void {
+    if (this.endedBy !== undefined) return;
+    this.endedBy = by;
+    this.endError = error;
   }
 
   private notifyClosed(error: ErrorCondition | undefined, byPeer: boolean): void {

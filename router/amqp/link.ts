@@ -37,6 +37,12 @@ export abstract class Link {
   linkCredit = 0;
   /** The router's state for this link. */
   context: unknown = undefined;
+  /** Router-wide link number ([L<n>] in logs, management's identity); 0 until the router numbers it. */
+  identity = 0;
+  /** Set by refuse(): the error the peer's attach is refused with. */
+  refusal: ErrorCondition | undefined = undefined;
+  /** The error of our detach, once we have sent it. */
+  detachError: ErrorCondition | undefined = undefined;
 
   constructor(readonly session: Session, readonly name: string) {}
 
@@ -72,10 +78,12 @@ export abstract class Link {
     };
     this.localAttach = a;
     this.session.sendFrame(Descriptor.attach, a);
+    if (this.remoteAttach) this.connection.linkObserver?.attached(this, 'remote');
   }
 
   /** Refuses a peer's attach: answers with a null terminus, then detaches with `error`. */
   refuse(error: ErrorCondition): void {
+    this.refusal = error;
     this.attach(this.isSender ? { source: undefined, target: this.remoteAttach?.target } : { source: this.remoteAttach?.source, target: undefined });
     this.detach(error);
   }
@@ -83,6 +91,7 @@ export abstract class Link {
   detach(error?: ErrorCondition, closed = true): void {
     if (this.localDetached) return;
     this.localDetached = true;
+    this.detachError = error;
     if (!this.localAttached) this.attach({});
     this.session.sendFrame(Descriptor.detach, { handle: this.handle, closed, error });
     this.onDetached();

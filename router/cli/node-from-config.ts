@@ -56,6 +56,7 @@ export function connectorSpec(c: ConnectorEntity): ConnectorSpec {
     maxFrameSize: c.maxFrameSize,
     maxSessions: c.maxSessions,
     idleTimeoutSeconds: c.idleTimeoutSeconds,
+    messageLoggingComponents: c.messageLoggingComponents,
     saslMechanisms: c.saslMechanisms ? c.saslMechanisms.split(/\s+/).filter(Boolean) : undefined,
     saslUsername: c.saslUsername,
     saslPassword: c.saslPassword,
@@ -84,5 +85,6 @@ export function listenerSpec(l: ListenerEntity): ListenerSpec {
     healthz: l.healthz,
     websockets: l.websockets,
     httpRootDir: l.httpRootDir,
+    messageLoggingComponents: l.messageLoggingComponents,
   };
 }

@@ -9,9 +9,13 @@ import { Descriptor, ErrorCondition, Terminus, symbolList } from '../amqp/perfor
 import { Consumer, Peer, Producer } from './links';
 import type { RouterNode } from './router-node';
 import type { ListenerSpec } from './listener-spec';
+import type { MessageLogging } from '../observe/message-log';
+import { connectionClosed, connectionOpened, setProtocolTrace } from './connection-log';
 
 export class ClientConnection implements ConnectionEvents, Peer {
   connection!: Connection;
+  /** messageLoggingComponents of its listener or connector, set when it opens (connection-log.ts). */
+  messageLog: MessageLogging | undefined = undefined;
   readonly stripIn: boolean;
   readonly stripOut: boolean;
 
@@ -22,17 +26,16 @@ export class ClientConnection implements ConnectionEvents, Peer {
 
   private get log() { return this.node.log.server; }
 
-  onOpen(c: Connection): void {
-    this.log.info(`[C${this.id}] Connection Opened: dir=${this.dir} role=${this.spec.role} host=${this.peer} container_id=${c.remoteContainerId ?? ''} props=`);
+  onOpen(_c: Connection): void {
+    connectionOpened(this); // the Opened line, link lines and message tracing (connection-log.ts)
   }
 
   /** The listener's or connector's role: route-container connections activate link routes and auto-links. */
   get role(): ListenerSpec['role'] { return this.spec.role; }
 
-  onClose(_c: Connection, error: ErrorCondition | undefined): void {
+  onClose(_c: Connection, _error: ErrorCondition | undefined): void {
     this.node.connectionClosed(this);
-    const reason = error ? ` ${error.condition}: ${error.description ?? ''}` : '';
-    this.log.info(`[C${this.id}] Connection Closed${reason}`);
+    connectionClosed(this); // the Closed line, with who closed it and why (connection-log.ts)
   }
 
   onSaslOutcome(_c: Connection, ok: boolean, user: string | undefined, reason?: string): void {
@@ -52,8 +55,7 @@ export class ClientConnection implements ConnectionEvents, Peer {
   }
 
   private refuse(link: Link, condition: string, description: string): void {
-    this.node.log.core.info(`[C${this.id}] attach of ${link.name} refused: ${condition} ${description}`);
-    link.refuse({ condition, description });
+    link.refuse({ condition, description }); // logged with the link's termini (link-log.ts)
   }
 
   /** The client's receiver: a destination for deliveries. */
@@ -122,4 +124,7 @@ export class ClientConnection implements ConnectionEvents, Peer {
 
   onSent(out: OutDelivery): void { this.node.deliveries.onSent(out); }
   onDisposition(out: OutDelivery): void { this.node.deliveries.onDisposition(out); }
+
+  /** Frame tracing for this connection only (management's enableProtocolTrace). */
+  setProtocolTrace(on: boolean): void { setProtocolTrace(this, on); }
 }

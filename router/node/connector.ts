@@ -16,6 +16,8 @@ export interface ConnectorSpec {
   maxFrameSize: number;
   maxSessions: number;
   idleTimeoutSeconds: number;
+  /** Message fields logged for each message received (none, all or a comma list; message-log.ts). */
+  messageLoggingComponents?: string;
   saslMechanisms?: string[];
   saslUsername?: string;
   saslPassword?: string;

@@ -7,6 +7,7 @@
 import { InDelivery, OutDelivery } from '../amqp/delivery';
 import { Accepted, DeliveryState, Descriptor, ModifiedFailed, Released, rejected } from '../amqp/performatives';
 import { scanHead, MessageHead } from '../amqp/message-sections';
+import { logReceivedMessage } from '../observe/message-log';
 import { readAnnotations, rebuildHead, RouterAnnotations } from '../amqp/router-annotations';
 import { forwarders } from '../core/forwarders';
 import type { ProtocolError } from '../common/errors';
@@ -64,6 +65,7 @@ export class DeliveryRouter {
       return this.refuse(d, producer, rejected('amqp:decode-error', (err as Error).message));
     }
     if (!head.complete && !d.complete) return; // wait for the rest of the head
+    if (producer.conn.messageLog !== undefined) logReceivedMessage(this.node.log.message, producer.conn.id, producer.link, payload, producer.conn.messageLog);
     producer.outstanding++;
     const stats = this.node.stats;
     stats.deliveriesIngress++;

@@ -13,6 +13,8 @@ import { decodeControlMessage } from '../mesh/control-message';
 import type { ControlMessageError } from '../mesh/control-message-error';
 import { Consumer, Peer, Producer } from './links';
 import type { RouterNode } from './router-node';
+import type { MessageLogging } from '../observe/message-log';
+import { connectionClosed, connectionOpened, setProtocolTrace } from './connection-log';
 
 /** Idle streaming links kept per connection (qdrouterd keeps up to 128 and scrubs every 30 s;
  *  a few cover the messages a router streams at once, and fewer idle links cost less). */
@@ -20,6 +22,8 @@ const STREAMING_POOL_MAX = 8;
 
 export class InterRouterConnection implements ConnectionEvents, Peer {
   connection!: Connection;
+  /** messageLoggingComponents of its listener or connector, set when it opens (connection-log.ts). */
+  messageLog: MessageLogging | undefined = undefined;
   readonly stripIn = false;
   readonly stripOut = false;
   /** The neighbour's router id, once its HELLO is two-way. */
@@ -55,7 +59,7 @@ export class InterRouterConnection implements ConnectionEvents, Peer {
   }
 
   onOpen(c: Connection): void {
-    this.node.log.server.info(`[C${this.id}] Inter-router connection opened: ${this.initiator ? 'out to' : 'in from'} ${this.peerAddress} container_id=${c.remoteContainerId ?? ''}`);
+    connectionOpened(this); // the Opened line, link lines and message tracing (connection-log.ts)
     if (!this.initiator) return;
     // 11 sessions: control on channel 0, priority n on channel n+1; receiver before sender.
     for (let channel = 0; channel <= DATA_PRIORITIES; channel++) {
@@ -216,11 +220,14 @@ export class InterRouterConnection implements ConnectionEvents, Peer {
     if (link === this.controlSender || link === this.controlReceiver) this.lost();
   }
 
-  onClose(_c: Connection, error: ErrorCondition | undefined): void {
-    this.node.log.server.info(`[C${this.id}] Inter-router connection closed${error ? `: ${error.condition} ${error.description ?? ''}` : ''}`);
+  onClose(_c: Connection, _error: ErrorCondition | undefined): void {
+    connectionClosed(this); // the Closed line, with who closed it and why (connection-log.ts)
     this.lost();
     this.node.interRouterClosed(this);
   }
+
+  /** Frame tracing for this connection only (management's enableProtocolTrace). */
+  setProtocolTrace(on: boolean): void { setProtocolTrace(this, on); }
 
   /** Losing the control link tells the routing engine at once (reference §2.5). */
   private lost(): void {

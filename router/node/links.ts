@@ -5,10 +5,13 @@ import type { ReceiverLink, SenderLink } from '../amqp/link';
 import type { OutDelivery } from '../amqp/delivery';
 import type { Address } from '../core/address';
 import type { Destination } from '../core/destination';
+import type { MessageLogging } from '../observe/message-log';
 
 /** The connection a link belongs to, as the forwarding path sees it. */
 export interface Peer {
   readonly id: number;
+  /** What to log of each message received (messageLoggingComponents); undefined: nothing. */
+  readonly messageLog?: MessageLogging;
   /** Router annotations are ignored on the way in (normal clients by default). */
   readonly stripIn: boolean;
   /** Router annotations are removed on the way out. */

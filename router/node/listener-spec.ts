@@ -25,10 +25,12 @@ export interface ListenerSpec {
   websockets?: boolean;
   /** With http: files served for other paths. */
   httpRootDir?: string;
+  /** Message fields logged for each message received (none, all or a comma list; message-log.ts). */
+  messageLoggingComponents?: string;
 }
 
 /** How a client-side connection of a connector (normal, route-container) is served. */
-export function connectorListenerSpec(c: { name: string; host: string; port: number; role: ListenerSpec['role']; saslMechanisms?: string[]; maxFrameSize: number; maxSessions: number; idleTimeoutSeconds: number; linkCapacity: number }): ListenerSpec {
+export function connectorListenerSpec(c: { name: string; host: string; port: number; role: ListenerSpec['role']; saslMechanisms?: string[]; maxFrameSize: number; maxSessions: number; idleTimeoutSeconds: number; linkCapacity: number; messageLoggingComponents?: string }): ListenerSpec {
   return {
     name: c.name, host: c.host, port: c.port, role: c.role,
     saslMechanisms: c.saslMechanisms, authenticatePeer: false,
@@ -36,5 +38,6 @@ export function connectorListenerSpec(c: { name: string; host: string; port: num
     idleTimeoutSeconds: c.idleTimeoutSeconds, linkCapacity: c.linkCapacity,
     // A broker keeps what it is given: router annotations never leave toward it (qdrouterd's default: both).
     stripAnnotations: 'both',
+    messageLoggingComponents: c.messageLoggingComponents,
   };
 }

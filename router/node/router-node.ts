@@ -25,6 +25,7 @@ import { ListenerSpec, connectorListenerSpec } from './listener-spec';
 import { RouterStats } from './stats';
 import type { PlainUsers } from './sasl-users';
 import { createHttpListener } from '../observe/http-listener';
+import { logAccepted } from './connection-log';
 
 export const WEFT_VERSION = '0.1.0';
 
@@ -88,6 +89,16 @@ export class RouterNode {
   nextTag(): number {
     this.tagCounter = this.tagCounter === Number.MAX_SAFE_INTEGER ? 1 : this.tagCounter + 1;
     return this.tagCounter;
+  }
+
+  /** Link identities ([L<n>] in logs, management's link identity), router-wide from 1. */
+  nextLinkId(): number { return ++this.linkIds; }
+  private linkIds = 0;
+
+  /** A link's identity, numbered now if the logs have not seen it yet (one still attaching). */
+  linkIdentity(link: { identity: number }): number {
+    if (link.identity === 0) link.identity = this.nextLinkId();
+    return link.identity;
   }
 
   // ---- addresses as the mesh sees them ----
@@ -160,6 +171,7 @@ export class RouterNode {
   /** A connection accepted by a listener: a TCP socket, or a WebSocket as a Duplex. */
   accept(spec: ListenerSpec, socket: Duplex, peer: string): void {
     const id = this.nextConnectionId++;
+    logAccepted(this, id, spec, peer); // connection-log.ts
     if (spec.role === 'inter-router') {
       const irc = new InterRouterConnection(this, id, false, spec.cost ?? 1, spec.linkCapacity, peer);
       irc.connection = new Connection(socket, this.interRouterOptions(id, spec.cost ?? 1, spec, true), irc);

@@ -22,6 +22,8 @@ export interface ModuleLogger {
   /** One AND on a bitmask: call it before building an expensive message. */
   enabled(level: LogLevel): boolean;
   log(level: LogLevel, message: string): void;
+  /** Writes whatever the module's level: a connection's enableProtocolTrace does (as qdrouterd's). */
+  always(level: LogLevel, message: string): void;
   trace(m: string): void;
   debug(m: string): void;
   info(m: string): void;
@@ -66,6 +68,11 @@ class Logger implements ModuleLogger {
   warning(m: string): void { this.log('warning', m); }
   error(m: string): void { this.log('error', m); }
   critical(m: string): void { this.log('critical', m); }
+
+  always(level: LogLevel, message: string): void {
+    const source = this.includeSource ? callerSource(INTERNAL_FILES) : undefined;
+    this.sink?.write(formatLogLine(this.name, level, message, this.includeTimestamp ? nowUs() : undefined, source), level);
+  }
 }
 
 export class Logging {

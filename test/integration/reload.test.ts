@@ -154,7 +154,7 @@ describe('reloading the configuration (SIGHUP)', function () {
 
     const log = await reload(r1, meshRouterConf({ id: 'R1', connectTo: ['R2'] }, mesh));
     expect(log).to.match(/Reload: connector to-R2 added \(127\.0\.0\.1:\d+, role inter-router\)/);
-    await waitFor(() => /Inter-router connection opened: in from/.test(r2.output()), 'R1 to connect to R2');
+    await waitFor(() => /Connection Opened: dir=in .* role=inter-router listener=inter-router/.test(r2.output()), 'R1 to connect to R2');
     const got = collectMessages(await openReceiver(await connect(r2.ports.amqp), 'across'));
     const s = await openSender(await connect(r1.ports.amqp), 'across');
     await sendable(s, 15000); // credit once R1 has learned the address from R2
@@ -163,8 +163,8 @@ describe('reloading the configuration (SIGHUP)', function () {
 
     const removed = await reload(r1, meshRouterConf({ id: 'R1' }, mesh));
     expect(removed).to.match(/Reload: connector to-R2 removed: its connection closed/);
-    await waitFor(() => /Inter-router connection closed: amqp:connection:forced connector to-R2 removed/.test(r2.output()), 'R2 to see the connection closed');
+    await waitFor(() => /Connection Closed: by=peer condition=amqp:connection:forced description="connector to-R2 removed"/.test(r2.output()), 'R2 to see the connection closed');
     await new Promise((r) => setTimeout(r, 1000)); // several reconnect delays (200 ms first): none comes
-    expect(r2.output().match(/Inter-router connection opened/g)).to.have.length(1);
+    expect(r2.output().match(/Connection Opened: dir=in .* role=inter-router/g)).to.have.length(1);
   });
 });
