@@ -32,6 +32,10 @@ export function nodeFromConfig(config: LoadedConfig, logging = loggingFromConfig
     logging,
     plainUsers: loadPlainUsers(saslUsersFile(r.saslConfigDir, r.saslConfigName)),
     linkStateTimers: timersFromRouterSettings(r),
+    autoLinks: config.autoLinks.map((a) => ({
+      name: a.name, address: a.address, direction: a.direction, phase: a.phase, connection: a.connection,
+      containerId: a.containerId, externalAddress: a.externalAddress, fallback: a.fallback,
+    })),
   });
 }
 

@@ -24,6 +24,7 @@ export class ClientConnection implements ConnectionEvents, Peer {
 
   onOpen(c: Connection): void {
     this.log.info(`[C${this.id}] Connection Opened: dir=${this.dir} role=${this.spec.role} host=${this.peer} container_id=${c.remoteContainerId ?? ''} props=`);
+    this.node.autoLinks.connectionOpened(this); // auto-links (auto-links.ts)
   }
 
   /** The listener's or connector's role: route-container connections activate link routes and auto-links. */
@@ -31,6 +32,7 @@ export class ClientConnection implements ConnectionEvents, Peer {
 
   onClose(_c: Connection, error: ErrorCondition | undefined): void {
     this.node.connectionClosed(this);
+    this.node.autoLinks.connectionClosed(this); // auto-links (auto-links.ts)
     const reason = error ? ` ${error.condition}: ${error.description ?? ''}` : '';
     this.log.info(`[C${this.id}] Connection Closed${reason}`);
   }
@@ -41,7 +43,11 @@ export class ClientConnection implements ConnectionEvents, Peer {
   }
 
   onAttach(link: Link): void {
-    if (link.localAttached) return; // answers to our own attaches: none on client connections yet
+    if (link.localAttached) {
+      // Answers to the router's own attaches: auto-links (auto-links.ts).
+      this.node.autoLinks.attachAnswered(link);
+      return;
+    }
     const term = link.remoteTerminus;
     const caps = symbolList(term?.capabilities);
     if (caps.includes('qd.router') || caps.includes('qd.router-data')) {
@@ -106,6 +112,7 @@ export class ClientConnection implements ConnectionEvents, Peer {
     if (ctx instanceof Consumer) this.node.deliveries.consumerGone(ctx);
     else if (ctx instanceof Producer) this.node.deliveries.producerGone(ctx);
     link.context = undefined;
+    this.node.autoLinks.linkDetached(link, error); // auto-links (auto-links.ts)
     if (error && byPeer) this.node.log.core.debug(`[C${this.id}] link ${link.name} detached by peer: ${error.condition} ${error.description ?? ''}`);
   }
 

@@ -3,6 +3,7 @@
 
 import type { ReceiverLink, SenderLink } from '../amqp/link';
 import type { OutDelivery } from '../amqp/delivery';
+import type { DeliveryState } from '../amqp/performatives';
 import type { Address } from '../core/address';
 import type { Destination } from '../core/destination';
 
@@ -32,6 +33,12 @@ export class Producer {
     readonly address: RouterAddress | undefined,
     readonly capacity: number,
   ) {}
+
+  /** The to-override of its deliveries (reference §4.3): the target it attached to. */
+  get routingAddress(): string | undefined { return this.link.remoteAttach?.target?.address; }
+
+  /** The outcome the sender is given for a delivery whose copies ended in `state`. */
+  outcome(state: DeliveryState): DeliveryState { return state; }
 
   /** Gives the sender credit up to the link capacity while its messages can go somewhere. */
   grant(): void {

@@ -22,6 +22,8 @@ import { Consumer, Producer, RouterAddress } from './links';
 import { ListenerSpec, connectorListenerSpec } from './listener-spec';
 import { RouterStats } from './stats';
 import type { PlainUsers } from './sasl-users';
+import type { AutoLinkConfig } from '../core/auto-link-config';
+import { AutoLinks } from './auto-links';
 
 export const WEFT_VERSION = '0.1.0';
 
@@ -36,6 +38,8 @@ export interface RouterNodeOptions {
   plainUsers?: PlainUsers;
   /** Link-state timers (router helloIntervalSeconds etc.), in ms. */
   linkStateTimers?: Partial<LinkStateTimers>;
+  /** autoLink entities (reference §6.2). */
+  autoLinks?: AutoLinkConfig[];
 }
 
 export interface RunningListener { spec: ListenerSpec; server: net.Server; port: number }
@@ -54,6 +58,8 @@ export class RouterNode {
   readonly mesh: Mesh | undefined;
   readonly interRouterConnections = new Set<InterRouterConnection>();
   readonly connectors = new Map<string, Connector>();
+  /** Auto-links by name, with their operStatus and lastError (auto-links.ts). */
+  readonly autoLinks: AutoLinks;
   private tagCounter = 0;
   private nextConnectionId = 1;
   private lastDropLogAt = 0;
@@ -72,6 +78,7 @@ export class RouterNode {
       this.mesh = new Mesh(this, options.linkStateTimers);
       this.mesh.start();
     }
+    this.autoLinks = new AutoLinks(this, options.autoLinks ?? []);
   }
 
   /** Delivery tags from one router-wide counter (8 bytes on the wire, as qdrouterd's). */
@@ -272,6 +279,7 @@ export class RouterNode {
 
   async stop(): Promise<void> {
     this.mesh?.stop();
+    this.autoLinks.stop();
     for (const c of this.connectors.values()) c.stop();
     for (const c of this.interRouterConnections) c.connection.close({ condition: 'amqp:connection:forced', description: 'router shutting down' });
     for (const l of this.listeners.values()) l.server.close();
