@@ -4,6 +4,7 @@ import type { LoadedConfig, ListenerEntity, ConnectorEntity } from '../config/en
 import type { ConnectorSpec } from '../node/connector';
 import { timersFromRouterSettings } from '../core/linkstate';
 import { resolvePort } from '../config/load-config';
+import { parseFailoverUrls } from '../config/failover-urls';
 import { RouterNode } from '../node/router-node';
 import type { ListenerSpec } from '../node/listener-spec';
 import { Logging, LogSettings } from '../observe/logger';
@@ -55,7 +56,16 @@ export function connectorSpec(c: ConnectorEntity): ConnectorSpec {
     saslPassword: c.saslPassword,
     initialDelayMs: c.initialReconnectDelay,
     maxDelayMs: c.maxReconnectDelay,
+    failoverUrls: failoverUrlsOf(c),
+    randomize: c.randomize,
   };
+}
+
+/** The URLs after host:port (validation has read the text already). */
+function failoverUrlsOf(c: ConnectorEntity): ConnectorSpec['failoverUrls'] {
+  if (c.failoverUrls === undefined) return undefined;
+  const parsed = parseFailoverUrls(c.failoverUrls);
+  return parsed.ok ? parsed.urls : undefined;
 }
 
 export function listenerSpec(l: ListenerEntity): ListenerSpec {

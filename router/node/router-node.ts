@@ -213,12 +213,13 @@ export class RouterNode {
   connect(spec: ConnectorSpec): Connector {
     if (spec.role === 'edge') throw new Error(`connector ${spec.name}: role edge is not supported yet`);
     if (spec.role === 'inter-router' && !this.mesh) throw new Error(`connector ${spec.name}: role inter-router needs router mode interior`);
-    const connector = new Connector(spec, this.log.connMgr, (socket) => {
+    const connector = new Connector(spec, this.log.connMgr, (socket, url) => {
       const id = this.nextConnectionId++;
-      const peer = `${spec.host}:${spec.port}`;
+      // The URL in use: the connector's own host:port or one of its failover URLs.
+      const peer = `${url.host}:${url.port}`;
       if (spec.role === 'inter-router') {
         const irc = new InterRouterConnection(this, id, true, spec.cost, spec.linkCapacity, peer);
-        irc.connection = new Connection(socket, this.interRouterOptions(id, spec.cost, spec, false, { host: spec.host, username: spec.saslUsername, password: spec.saslPassword }), irc);
+        irc.connection = new Connection(socket, this.interRouterOptions(id, spec.cost, spec, false, { host: url.host, username: spec.saslUsername, password: spec.saslPassword }), irc);
         this.interRouterConnections.add(irc);
         return irc.connection;
       }
@@ -228,7 +229,7 @@ export class RouterNode {
       client.connection = new Connection(socket, {
         server: false,
         containerId: this.id,
-        hostname: spec.host,
+        hostname: url.host,
         maxFrameSize: Math.max(512, spec.maxFrameSize),
         channelMax: spec.maxSessions - 1,
         idleTimeoutMs: spec.idleTimeoutSeconds * 1000,
