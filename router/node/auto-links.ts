@@ -4,6 +4,7 @@
 
 import type { Link } from '../amqp/link';
 import type { ErrorCondition } from '../amqp/performatives';
+import { ConfigError } from '../common/errors';
 import { AutoLinkConfig, autoLinkMatches } from '../core/auto-link-config';
 import { AutoLink, AutoLinkStatus, autoLinkOf } from './auto-link';
 import type { ClientConnection } from './client-connection';
@@ -16,9 +17,9 @@ export class AutoLinks {
     for (const c of configs) this.add(c);
   }
 
-  /** Adds an auto-link; it attaches at once if a matching connection is open. */
+  /** Adds an auto-link (configuration or management CREATE); it attaches at once if a matching connection is open. */
   add(config: AutoLinkConfig): AutoLink {
-    if (this.byName.has(config.name)) throw new Error(`an auto-link named ${config.name} exists already`);
+    if (this.byName.has(config.name)) throw new ConfigError(`autoLink.name: an auto-link named ${config.name} exists already`);
     const a = new AutoLink(config, this.node);
     this.byName.set(config.name, a);
     const conn = [...this.node.connections].find((c) => isOpen(c) && this.matches(a, c));
