@@ -98,6 +98,7 @@ export class AutoLink {
     const address = this.node.addresses.obtain(this.node.addresses.keyOf(this.config.address, autoLinkPhase(this.config)));
     if (this.config.direction === 'out') {
       const c = new Consumer(link as SenderLink, conn, address);
+      c.toBroker = true;
       link.context = c;
       const first = !address.hasConsumers;
       address.addConsumer(c);

@@ -8,6 +8,7 @@ import { InDelivery, OutDelivery } from '../amqp/delivery';
 import { Accepted, DeliveryState, Descriptor, ModifiedFailed, Released, rejected } from '../amqp/performatives';
 import { scanHead, MessageHead } from '../amqp/message-sections';
 import { readAnnotations, rebuildHead, RouterAnnotations } from '../amqp/router-annotations';
+import { brokerHead } from '../amqp/broker-head';
 import { forwarders } from '../core/forwarders';
 import { mobileKeyPhase } from '../core/address-key';
 import type { ProtocolError } from '../common/errors';
@@ -29,6 +30,7 @@ interface InContext {
   /** Splices per egress kind, computed once. */
   stripped?: { prefix: Buffer; skip: number } | null;
   annotated?: { prefix: Buffer; skip: number };
+  forBroker?: { prefix: Buffer; skip: number };
   routingAddress: string | undefined;
   /** The address it was routed to (to route it again if its destination goes away). */
   address: RouterAddress | undefined;
@@ -185,6 +187,7 @@ export class DeliveryRouter {
     // A re-routed delivery has forgotten its head but still holds its first bytes.
     if (ctx.payload.length === 0) ctx.payload = d.bytes();
     if (c.conn.stripOut) {
+      if (c.toBroker && ctx.head.deliveryAnnotations) return ctx.forBroker ??= brokerHead(ctx.payload, ctx.head, ctx.annotations?.user ?? []);
       if (!ctx.annotations?.hasRouterKeys) return undefined;
       if (ctx.stripped === undefined) ctx.stripped = rebuildHead(ctx.payload, ctx.head, ctx.annotations.user, undefined);
       return ctx.stripped ?? undefined;

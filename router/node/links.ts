@@ -66,6 +66,9 @@ export class Consumer implements Destination {
    */
   constructor(readonly link: SenderLink, readonly conn: Peer, readonly address: RouterAddress | undefined) {}
 
+  /** A broker's link (an out auto-link): delivery-annotations are removed as well (broker-head.ts). */
+  toBroker = false;
+
   /** Inter-router links: unsettled deliveries out per address key (the load `balanced` weighs). */
   readonly outstandingByAddress = new Map<string, number>();
 

@@ -52,11 +52,16 @@ describe('auto-links to RabbitMQ', function () {
     const sender = await openSender(await client(), 'sf');
     await sendable(sender);
     expect(await sendAll(sender, range('sf', 50))).to.deep.equal(Array(50).fill('accepted'));
+    // Delivery-annotations would make RabbitMQ drop the connection: the router leaves them out.
+    const outcome = new Promise((resolve) => sender.once('accepted', () => resolve('accepted')));
+    sender.send({ body: 'sf-annotated', delivery_annotations: { 'x-opt-client': 'da' }, message_annotations: { 'x-opt-user': 'kept' } });
+    expect(await outcome).to.equal('accepted');
     // Nobody anywhere consumes: RabbitMQ gets no credit from the in auto-link and keeps them.
     await new Promise((r) => setTimeout(r, 300));
-    const recv = clients.python('receiver.py', ['--url', `amqp://127.0.0.1:${router.port}`, '--timeout', '15', '--address', 'sf', '--count', 50, '--credit', 10]);
+    const recv = clients.python('receiver.py', ['--url', `amqp://127.0.0.1:${router.port}`, '--timeout', '15', '--address', 'sf', '--count', 51, '--credit', 10]);
     await recv.succeed(20000);
-    expect(recv.eventsOf('message').map((e) => e.body)).to.deep.equal(range('sf', 50));
+    expect(recv.eventsOf('message').map((e) => e.body)).to.deep.equal([...range('sf', 50), 'sf-annotated']);
+    expect(recv.eventsOf('message')[50].message_annotations).to.deep.include({ 'x-opt-user': 'kept' });
     // RabbitMQ never saw router annotations or modified: the connection stayed up throughout.
     expect(router.output()).not.to.match(/\[C1\] Connection Closed/);
   });

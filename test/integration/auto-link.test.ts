@@ -63,8 +63,12 @@ describe('auto-links', function () {
     expect(got.map((m) => m.message!.body)).to.deep.equal(Array.from({ length: 10 }, (_, i) => `order-${i}`));
     await broker.waitFor(() => broker!.consumerOutcomes.length === 10, 'the broker to hear the outcomes');
     expect(broker.consumerOutcomes.every((o) => o.outcome === 'accepted')).to.equal(true);
-    // No router annotations reached the broker.
+    // No router annotations reached the broker, nor delivery-annotations (RabbitMQ drops the connection on them).
     expect(broker.received.every((m) => !Object.keys(m.message.message_annotations ?? {}).some((k) => k.startsWith('x-opt-qd')))).to.equal(true);
+    sender.send({ body: 'annotated', delivery_annotations: { 'x-opt-client': 'da' }, message_annotations: { 'x-opt-user': 'kept' } });
+    await broker.waitFor(() => broker!.received.length === 11, 'the annotated message');
+    expect(broker.received[10].message.delivery_annotations).to.equal(undefined);
+    expect(broker.received[10].message.message_annotations).to.deep.equal({ 'x-opt-user': 'kept' });
   });
 
   it("the broker's outcome comes back to the producer: rejected stays rejected", async () => {
