@@ -3,7 +3,7 @@
 // failed and tried again (2 s, then every 5 s) when the peer detaches it; inactive while no
 // matching connection is open. The registry (auto-links.ts) tells it about connections.
 
-import type { Link, ReceiverLink, SenderLink } from '../amqp/link';
+import { Link, ReceiverLink, ReceiverSettleMode, SenderLink, SenderSettleMode } from '../amqp/link';
 import { Descriptor, ErrorCondition } from '../amqp/performatives';
 import type { AddressPhase } from '../core/address-key';
 import {
@@ -71,10 +71,16 @@ export class AutoLink {
     const internal = { address: this.config.address };
     const external = { address: autoLinkExternalAddress(this.config) };
     const link = this.config.direction === 'out'
-      // Mixed: a client's pre-settled messages stay pre-settled.
-      ? c.attachSender(session, name, { source: { kind: Descriptor.source, ...internal }, target: { kind: Descriptor.target, ...external }, sndSettleMode: 2, rcvSettleMode: 0 })
-      // Unsettled: the broker forgets a message only when a consumer has taken it.
-      : c.attachReceiver(session, name, { source: { kind: Descriptor.source, ...external }, target: { kind: Descriptor.target, ...internal }, sndSettleMode: 0, rcvSettleMode: 0 });
+      ? c.attachSender(session, name, {
+        source: { kind: Descriptor.source, ...internal }, target: { kind: Descriptor.target, ...external },
+        // Mixed: a client's pre-settled messages stay pre-settled.
+        sndSettleMode: SenderSettleMode.mixed, rcvSettleMode: ReceiverSettleMode.first,
+      })
+      : c.attachReceiver(session, name, {
+        source: { kind: Descriptor.source, ...external }, target: { kind: Descriptor.target, ...internal },
+        // Unsettled: the broker forgets a message only once a consumer has taken it.
+        sndSettleMode: SenderSettleMode.unsettled, rcvSettleMode: ReceiverSettleMode.first,
+      });
     owners.set(link, this);
     this.link = link;
     this.node.log.core.debug(`${this.label} attaching on [C${conn.id}] as ${name}`);
