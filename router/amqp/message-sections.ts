@@ -36,6 +36,8 @@ export interface MessageHead {
   complete: boolean;
   /** header.priority when given (0-9 matter; larger values count as 9). */
   priority?: number;
+  /** Offsets [start, end) of the delivery-annotations section, when there is one. */
+  deliveryAnnotations?: [number, number];
 }
 
 /**
@@ -58,7 +60,7 @@ export function scanHead(buf: Buffer, needTo = true): MessageHead {
         head.insertAt = d.pos;
         continue;
       }
-      if (code === Section.deliveryAnnotations) { d.skip(); head.insertAt = d.pos; continue; }
+      if (code === Section.deliveryAnnotations) { d.skip(); head.insertAt = d.pos; head.deliveryAnnotations = [start, d.pos]; continue; }
       if (code === Section.messageAnnotations) {
         d.skip();
         head.annotationsStart = start;
@@ -66,7 +68,7 @@ export function scanHead(buf: Buffer, needTo = true): MessageHead {
         head.insertAt = start;
         continue;
       }
-      if (!needTo && head.annotationsStart < 0 && head.priority === undefined) return bareHeadAt(head.insertAt);
+      if (!needTo && head.annotationsStart < 0 && head.priority === undefined && head.deliveryAnnotations === undefined) return bareHeadAt(head.insertAt);
       if (code === Section.properties) readProperties(d, head);
       head.complete = true;
       return head;

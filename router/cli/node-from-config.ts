@@ -5,6 +5,7 @@ import type { AddressRule } from '../core/address-table';
 import type { ConnectorSpec } from '../node/connector';
 import { timersFromRouterSettings } from '../core/linkstate';
 import { resolvePort } from '../config/load-config';
+import { parseFailoverUrls } from '../config/failover-urls';
 import { RouterNode } from '../node/router-node';
 import type { ListenerSpec } from '../node/listener-spec';
 import { Logging, LogSettings } from '../observe/logger';
@@ -35,6 +36,10 @@ export function nodeFromConfig(config: LoadedConfig, logging = loggingFromConfig
     plainUsers: loadPlainUsers(saslUsersFile(r.saslConfigDir, r.saslConfigName)),
     linkStateTimers: timersFromRouterSettings(r),
     metricsAddressLimit: r.metricsAddressLimit,
+    autoLinks: config.autoLinks.map((a) => ({
+      name: a.name, address: a.address, direction: a.direction, phase: a.phase, connection: a.connection,
+      containerId: a.containerId, externalAddress: a.externalAddress, fallback: a.fallback,
+    })),
   });
 }
 
@@ -62,7 +67,16 @@ export function connectorSpec(c: ConnectorEntity): ConnectorSpec {
     saslPassword: c.saslPassword,
     initialDelayMs: c.initialReconnectDelay,
     maxDelayMs: c.maxReconnectDelay,
+    failoverUrls: failoverUrlsOf(c),
+    randomize: c.randomize,
   };
+}
+
+/** The URLs after host:port (validation has read the text already). */
+function failoverUrlsOf(c: ConnectorEntity): ConnectorSpec['failoverUrls'] {
+  if (c.failoverUrls === undefined) return undefined;
+  const parsed = parseFailoverUrls(c.failoverUrls);
+  return parsed.ok ? parsed.urls : undefined;
 }
 
 export function listenerSpec(l: ListenerEntity): ListenerSpec {

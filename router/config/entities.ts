@@ -118,6 +118,10 @@ export interface ConnectorEntity extends ConnectionEntityBase {
   initialReconnectDelay: number;
   /** Weft: the longest wait between reconnect attempts, ms. */
   maxReconnectDelay: number;
+  /** Weft: URLs tried after host:port (see router/config/failover-urls.ts for the forms). */
+  failoverUrls?: string;
+  /** Weft: go through the URLs in random order. */
+  randomize: boolean;
 }
 
 export interface AddressEntity extends EntityBase {

@@ -5,6 +5,7 @@
 import type { EntityTypeName, RouterMode } from './entities';
 import type { EntityDraft } from './entity-draft';
 import { parsePort } from './port';
+import { parseFailoverUrls } from './failover-urls';
 import { generateRouterId, routerIdProblem } from './router-id';
 
 export interface RuleContext {
@@ -22,7 +23,7 @@ const FORBIDDEN_OPEN_PROPERTIES = new Set(['product', 'version', 'failover-serve
 export const entityRules: Record<EntityTypeName, Rule> = {
   router: routerRules,
   listener: (e) => connectionRules(e, true),
-  connector: (e) => connectionRules(e, false),
+  connector: (e) => { connectionRules(e, false); failoverRules(e); },
   address: addressRules,
   linkRoute: linkRouteRules,
   autoLink: autoLinkRules,
@@ -73,6 +74,23 @@ function connectionRules(e: EntityDraft, listener: boolean): void {
   }
   if (listener && e.string('saslPlugin') !== undefined) {
     e.error('saslPlugin', 'authServicePlugin is not supported by Weft');
+  }
+}
+
+/** A connector's failoverUrls: readable, and its ActiveMQ options become attributes not given. */
+function failoverRules(e: EntityDraft): void {
+  const text = e.string('failoverUrls');
+  if (text === undefined || e.bad.has('failoverUrls')) return;
+  const parsed = parseFailoverUrls(text);
+  if (!parsed.ok) return e.error('failoverUrls', parsed.message);
+  for (const key of parsed.ignored) e.warn('failoverUrls', `option ${key} is ignored (no connector attribute for it)`);
+  if (!e.given.has('host') && !e.given.has('port')) {
+    e.attributes.host = parsed.urls[0].host;
+    e.attributes.port = String(parsed.urls[0].port);
+  }
+  for (const [key, value] of Object.entries(parsed.options)) {
+    if (!e.given.has(key)) e.attributes[key] = value;
+    else if (e.attributes[key] !== value) e.warn(key, `differs from ${key}=${value} in failoverUrls; ${key} is used`);
   }
 }
 

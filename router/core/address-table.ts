@@ -5,7 +5,7 @@
 import { Address, AddressSettings } from './address';
 import type { Destination, Distribution } from './destination';
 import { PatternTable, canonicalPattern } from './address-pattern';
-import { addressHashKey, mobileKeyAddress, AddressKeyContext } from './address-key';
+import { addressHashKey, mobileKeyAddress, AddressKeyContext, AddressPhase } from './address-key';
 
 export interface AddressRule {
   /** A prefix (stored as `prefix/#`) or a pattern. */
@@ -68,7 +68,7 @@ export class AddressTable<C extends Destination, D = unknown> {
   private readonly keyCache = new Map<string, string>();
 
   /** The hash key of an address text (reference §4.2). */
-  keyOf(address: string, phase = 0): string {
+  keyOf(address: string, phase: AddressPhase = 0): string {
     if (phase !== 0) return addressHashKey(address, { ...this.keyContext, phase });
     let key = this.keyCache.get(address);
     if (key === undefined) {

@@ -28,6 +28,7 @@ export class ClientConnection implements ConnectionEvents, Peer {
 
   onOpen(_c: Connection): void {
     connectionOpened(this); // the Opened line, link lines and message tracing (connection-log.ts)
+    this.node.autoLinks.connectionOpened(this); // auto-links (auto-links.ts)
   }
 
   /** The listener's or connector's role: route-container connections activate link routes and auto-links. */
@@ -35,6 +36,7 @@ export class ClientConnection implements ConnectionEvents, Peer {
 
   onClose(_c: Connection, _error: ErrorCondition | undefined): void {
     this.node.connectionClosed(this);
+    this.node.autoLinks.connectionClosed(this); // auto-links (auto-links.ts)
     connectionClosed(this); // the Closed line, with who closed it and why (connection-log.ts)
   }
 
@@ -44,7 +46,11 @@ export class ClientConnection implements ConnectionEvents, Peer {
   }
 
   onAttach(link: Link): void {
-    if (link.localAttached) return; // answers to our own attaches: none on client connections yet
+    if (link.localAttached) {
+      // Answers to the router's own attaches: auto-links (auto-links.ts).
+      this.node.autoLinks.attachAnswered(link);
+      return;
+    }
     const term = link.remoteTerminus;
     const caps = symbolList(term?.capabilities);
     if (caps.includes('qd.router') || caps.includes('qd.router-data')) {
@@ -108,6 +114,7 @@ export class ClientConnection implements ConnectionEvents, Peer {
     if (ctx instanceof Consumer) this.node.deliveries.consumerGone(ctx);
     else if (ctx instanceof Producer) this.node.deliveries.producerGone(ctx);
     link.context = undefined;
+    this.node.autoLinks.linkDetached(link, error); // auto-links (auto-links.ts)
     if (error && byPeer) this.node.log.core.debug(`[C${this.id}] link ${link.name} detached by peer: ${error.condition} ${error.description ?? ''}`);
   }
 

@@ -9,7 +9,9 @@ import { Accepted, DeliveryState, Descriptor, ModifiedFailed, Released, rejected
 import { scanHead, MessageHead } from '../amqp/message-sections';
 import { logReceivedMessage } from '../observe/message-log';
 import { readAnnotations, rebuildHead, RouterAnnotations } from '../amqp/router-annotations';
+import { brokerHead } from '../amqp/broker-head';
 import { forwarders } from '../core/forwarders';
+import { mobileKeyPhase } from '../core/address-key';
 import type { ProtocolError } from '../common/errors';
 import { Consumer, Producer, RouterAddress } from './links';
 import type { RouterNode } from './router-node';
@@ -29,6 +31,7 @@ interface InContext {
   /** Splices per egress kind, computed once. */
   stripped?: { prefix: Buffer; skip: number } | null;
   annotated?: { prefix: Buffer; skip: number };
+  forBroker?: { prefix: Buffer; skip: number };
   routingAddress: string | undefined;
   /** The address it was routed to (to route it again if its destination goes away). */
   address: RouterAddress | undefined;
@@ -39,6 +42,12 @@ interface InContext {
 }
 
 const EMPTY = Buffer.alloc(0);
+
+/** x-opt-qd.phase of a mobile key's deliveries: absent for phase 0 (and for fallback, not routed by phase). */
+function phaseAnnotation(key: string): number | undefined {
+  const phase = mobileKeyPhase(key);
+  return typeof phase === 'number' && phase > 0 ? phase : undefined;
+}
 
 /** rejected > accepted > modified > released (reference §4.5). */
 const OUTCOME_RANK: Record<number, number> = {
@@ -95,7 +104,7 @@ export class DeliveryRouter {
       if (address!.distribution === 'unavailable') {
         return this.undeliverable(d, producer, rejected('amqp:not-found', 'Deliveries cannot be sent to an unavailable address'));
       }
-    } else ctx.routingAddress = producer.link.remoteAttach?.target?.address;
+    } else ctx.routingAddress = producer.routingAddress;
     address!.deliveriesIn++;
     this.route(d, address!);
   }
@@ -183,6 +192,7 @@ export class DeliveryRouter {
     // A re-routed delivery has forgotten its head but still holds its first bytes.
     if (ctx.payload.length === 0) ctx.payload = d.bytes();
     if (c.conn.stripOut) {
+      if (c.toBroker && ctx.head.deliveryAnnotations) return ctx.forBroker ??= brokerHead(ctx.payload, ctx.head, ctx.annotations?.user ?? []);
       if (!ctx.annotations?.hasRouterKeys) return undefined;
       if (ctx.stripped === undefined) ctx.stripped = rebuildHead(ctx.payload, ctx.head, ctx.annotations.user, undefined);
       return ctx.stripped ?? undefined;
@@ -191,7 +201,9 @@ export class DeliveryRouter {
       const me = `0/${this.node.id}`;
       const a = ctx.annotations;
       ctx.annotated = rebuildHead(ctx.payload, ctx.head, a?.user ?? [], {
-        phase: a?.phase, stream: a?.stream || !d.complete, to: ctx.producer.address ? ctx.routingAddress : a?.to,
+        // A targeted link's phase is its address's (a waypoint's phase 1 crosses the mesh as such).
+        phase: ctx.producer.address ? phaseAnnotation(ctx.producer.address.key) : a?.phase,
+        stream: a?.stream || !d.complete, to: ctx.producer.address ? ctx.routingAddress : a?.to,
         ingress: a?.ingress ?? me, trace: [...(a?.trace ?? []), me],
       });
     }
@@ -267,7 +279,7 @@ export class DeliveryRouter {
   /** Settles an incoming delivery with its outcome; its producer may get credit back. */
   private settleIn(d: InDelivery, ctx: InContext, state: DeliveryState): void {
     this.count(state);
-    d.settle(state);
+    d.settle(ctx.producer.outcome(state));
     if (ctx.awaiting) {
       ctx.awaiting = false;
       ctx.producer.awaitingOutcome--;

@@ -3,6 +3,7 @@
 
 import type { ReceiverLink, SenderLink } from '../amqp/link';
 import type { OutDelivery } from '../amqp/delivery';
+import type { DeliveryState } from '../amqp/performatives';
 import type { Address } from '../core/address';
 import type { Destination } from '../core/destination';
 import type { MessageLogging } from '../observe/message-log';
@@ -38,6 +39,12 @@ export class Producer {
     readonly capacity: number,
   ) {}
 
+  /** The to-override of its deliveries (reference §4.3): the target it attached to. */
+  get routingAddress(): string | undefined { return this.link.remoteAttach?.target?.address; }
+
+  /** The outcome the sender is given for a delivery whose copies ended in `state`. */
+  outcome(state: DeliveryState): DeliveryState { return state; }
+
   /** Gives the sender credit up to the link capacity while its messages can go somewhere. */
   grant(): void {
     const link = this.link;
@@ -63,6 +70,9 @@ export class Consumer implements Destination {
    * link, which carries deliveries for every address toward one neighbour.
    */
   constructor(readonly link: SenderLink, readonly conn: Peer, readonly address: RouterAddress | undefined) {}
+
+  /** A broker's link (an out auto-link): delivery-annotations are removed as well (broker-head.ts). */
+  toBroker = false;
 
   /** Inter-router links: unsettled deliveries out per address key (the load `balanced` weighs). */
   readonly outstandingByAddress = new Map<string, number>();

@@ -26,6 +26,8 @@ import { RouterStats } from './stats';
 import type { PlainUsers } from './sasl-users';
 import { createHttpListener } from '../observe/http-listener';
 import { logAccepted } from './connection-log';
+import type { AutoLinkConfig } from '../core/auto-link-config';
+import { AutoLinks } from './auto-links';
 
 export const WEFT_VERSION = '0.1.0';
 
@@ -43,6 +45,8 @@ export interface RouterNodeOptions {
   linkStateTimers?: Partial<LinkStateTimers>;
   /** Addresses with their own series on /metrics (router metricsAddressLimit; default 100). */
   metricsAddressLimit?: number;
+  /** autoLink entities (reference §6.2). */
+  autoLinks?: AutoLinkConfig[];
 }
 
 export interface RunningListener { spec: ListenerSpec; server: net.Server; port: number }
@@ -65,6 +69,8 @@ export class RouterNode {
   readonly connectors = new Map<string, Connector>();
   /** Every configured listener and connector has been started (weftd sets it; /readyz waits for it). */
   started = false;
+  /** Auto-links by name, with their operStatus and lastError (auto-links.ts). */
+  readonly autoLinks: AutoLinks;
   private tagCounter = 0;
   private nextConnectionId = 1;
   private lastDropLogAt = 0;
@@ -83,6 +89,7 @@ export class RouterNode {
       this.mesh = new Mesh(this, options.linkStateTimers);
       this.mesh.start();
     }
+    this.autoLinks = new AutoLinks(this, options.autoLinks ?? []);
   }
 
   /** Delivery tags from one router-wide counter (8 bytes on the wire, as qdrouterd's). */
@@ -231,12 +238,13 @@ export class RouterNode {
   connect(spec: ConnectorSpec): Connector {
     if (spec.role === 'edge') throw new Error(`connector ${spec.name}: role edge is not supported yet`);
     if (spec.role === 'inter-router' && !this.mesh) throw new Error(`connector ${spec.name}: role inter-router needs router mode interior`);
-    const connector = new Connector(spec, this.log.connMgr, (socket) => {
+    const connector = new Connector(spec, this.log.connMgr, (socket, url) => {
       const id = this.nextConnectionId++;
-      const peer = `${spec.host}:${spec.port}`;
+      // The URL in use: the connector's own host:port or one of its failover URLs.
+      const peer = `${url.host}:${url.port}`;
       if (spec.role === 'inter-router') {
         const irc = new InterRouterConnection(this, id, true, spec.cost, spec.linkCapacity, peer);
-        irc.connection = new Connection(socket, this.interRouterOptions(id, spec.cost, spec, false, { host: spec.host, username: spec.saslUsername, password: spec.saslPassword }), irc);
+        irc.connection = new Connection(socket, this.interRouterOptions(id, spec.cost, spec, false, { host: url.host, username: spec.saslUsername, password: spec.saslPassword }), irc);
         this.interRouterConnections.add(irc);
         return irc.connection;
       }
@@ -246,7 +254,7 @@ export class RouterNode {
       client.connection = new Connection(socket, {
         server: false,
         containerId: this.id,
-        hostname: spec.host,
+        hostname: url.host,
         maxFrameSize: Math.max(512, spec.maxFrameSize),
         channelMax: spec.maxSessions - 1,
         idleTimeoutMs: spec.idleTimeoutSeconds * 1000,
@@ -327,6 +335,7 @@ export class RouterNode {
 
   async stop(): Promise<void> {
     this.mesh?.stop();
+    this.autoLinks.stop();
     for (const c of this.connectors.values()) c.stop();
     for (const c of this.interRouterConnections) c.connection.close({ condition: 'amqp:connection:forced', description: 'router shutting down' });
     for (const l of this.listeners.values()) l.server.close();

@@ -16,7 +16,7 @@ describe('message sections: scanHead', () => {
     const maStart = parts[0].length + parts[1].length;
     expect(head).to.deep.equal({
       annotationsStart: maStart, annotationsEnd: maStart + parts[2].length, insertAt: maStart,
-      to: 'queue/a', replyTo: 'reply/b', complete: true,
+      to: 'queue/a', replyTo: 'reply/b', complete: true, deliveryAnnotations: [parts[0].length, maStart],
     });
   });
 

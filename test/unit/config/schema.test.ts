@@ -29,7 +29,7 @@ const typeKeys = {
   connector: {
     host: true, port: true, protocolFamily: true, role: true, cost: true, sslProfile: true, saslMechanisms: true,
     saslUsername: true, saslPassword: true, verifyHostname: true, allowRedirect: true, initialReconnectDelay: true,
-    maxReconnectDelay: true, maxFrameSize: true,
+    maxReconnectDelay: true, failoverUrls: true, randomize: true, maxFrameSize: true,
     maxSessions: true, maxSessionFrames: true, idleTimeoutSeconds: true, stripAnnotations: true, linkCapacity: true,
     messageLoggingComponents: true, policyVhost: true, openProperties: true,
   } satisfies KeyList<EntityByType['connector']>,
