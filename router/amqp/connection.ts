@@ -105,6 +105,8 @@ export class Connection {
   /** Max frame size for what we send: the peer's limit, capped by ours. */
   outgoingFrameSize = 512;
   user: string | undefined = undefined;
+  /** The SASL mechanism the peer used (or we used, as a client); undefined without SASL. */
+  saslMechanism: string | undefined = undefined;
   dirty = false;
   private wakeLinks = new Set<SenderLink>();
   private readonly beforeOpen: Array<() => void> = [];
@@ -116,7 +118,8 @@ export class Connection {
   private lastWriteAt = Date.now();
   private timer: NodeJS.Timeout | undefined;
   private remoteIdleTimeoutMs = 0;
-  readonly traceOn: boolean;
+  /** Frame tracing: set at construction, or switched at run time with setTrace(). */
+  traceOn: boolean;
   /** The router's state for this connection. */
   context: unknown = undefined;
   readonly readHighWater: number;
@@ -211,6 +214,12 @@ export class Connection {
     session.linksByName.set(name, l);
     l.attach(local);
     return l;
+  }
+
+  /** Turns frame tracing on (a function) or off (undefined): management's enableProtocolTrace. */
+  setTrace(trace: ConnectionOptions['trace']): void {
+    (this.options as { trace?: ConnectionOptions['trace'] }).trace = trace;
+    this.traceOn = trace !== undefined;
   }
 
   get remoteContainerId(): string | undefined { return this.remoteOpen?.containerId; }
@@ -401,6 +410,7 @@ export class Connection {
         return this.shutdown({ condition: 'amqp:unauthorized-access', description: result.reason });
       }
       this.user = result.user;
+      this.saslMechanism = init.mechanism;
       this.saslDone = true;
       this.phase = 'header';
       this.markDirty();
@@ -411,6 +421,7 @@ export class Connection {
       const offered = symbolList((fields as unknown as SaslMechanisms).saslServerMechanisms);
       const choice = saslClientChoose(this.options.saslClient!, offered);
       if (!choice) return this.shutdown({ condition: 'amqp:unauthorized-access', description: `no usable SASL mechanism in ${offered.join(' ')}` });
+      this.saslMechanism = choice.mechanism;
       this.writer.frame(0, Descriptor.saslInit, { mechanism: choice.mechanism, initialResponse: choice.initialResponse, hostname: this.options.hostname }, FrameType.sasl);
       this.markDirty();
       return;

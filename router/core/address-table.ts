@@ -17,8 +17,8 @@ export interface AddressRule {
   priority?: number;
 }
 
-export class AddressTable<C extends Destination, D = unknown> {
-  private readonly byKey = new Map<string, Address<C, D>>();
+export class AddressTable<C extends Destination, D = unknown, P = unknown> {
+  private readonly byKey = new Map<string, Address<C, D, P>>();
   private rules = new PatternTable<AddressSettings>();
 
   constructor(private readonly keyContext: AddressKeyContext, private defaultDistribution: Distribution = 'balanced', rules: AddressRule[] = []) {
@@ -65,23 +65,23 @@ export class AddressTable<C extends Destination, D = unknown> {
     return { distribution: key.startsWith('M') ? this.defaultDistribution : 'balanced', ingressPhase: 0, egressPhase: 0 };
   }
 
-  get(key: string): Address<C, D> | undefined { return this.byKey.get(key); }
+  get(key: string): Address<C, D, P> | undefined { return this.byKey.get(key); }
 
-  /** The address for a key, created on first use. */
-  obtain(key: string): Address<C, D> {
+  /** The address for a key, created on first use (with `settings`, else those of the rules). */
+  obtain(key: string, settings?: AddressSettings): Address<C, D, P> {
     let a = this.byKey.get(key);
     if (!a) {
-      a = new Address<C, D>(key, this.settingsFor(key));
+      a = new Address<C, D, P>(key, settings ?? this.settingsFor(key));
       this.byKey.set(key, a);
     }
     return a;
   }
 
   /** Forgets an address nobody uses any more. */
-  release(a: Address<C, D>): void {
+  release(a: Address<C, D, P>): void {
     if (a.idle && this.byKey.get(a.key) === a) this.byKey.delete(a.key);
   }
 
   get size(): number { return this.byKey.size; }
-  values(): IterableIterator<Address<C, D>> { return this.byKey.values(); }
+  values(): IterableIterator<Address<C, D, P>> { return this.byKey.values(); }
 }

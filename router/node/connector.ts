@@ -28,6 +28,8 @@ export type ConnectorStatus = 'CONNECTING' | 'SUCCESS' | 'FAILED';
 export class Connector {
   status: ConnectorStatus = 'CONNECTING';
   lastError = '';
+  /** The connection made on the current socket, if any. */
+  current: Connection | undefined = undefined;
   private delayMs: number;
   private timer: NodeJS.Timeout | undefined;
   private socket: net.Socket | undefined;
@@ -48,11 +50,12 @@ export class Connector {
       this.status = 'SUCCESS';
       this.delayMs = this.spec.initialDelayMs ?? 200;
       this.log.info(`Connection to ${this.spec.host}:${this.spec.port} (${this.spec.name}) established`);
-      this.open(socket);
+      this.current = this.open(socket);
     });
     socket.once('error', (err) => { this.lastError = err.message; });
     socket.once('close', () => {
       this.socket = undefined;
+      this.current = undefined;
       if (this.stopped) return;
       this.status = 'FAILED';
       if (!opened) this.log.debug(`Connection to ${this.spec.host}:${this.spec.port} (${this.spec.name}) failed: ${this.lastError}`);

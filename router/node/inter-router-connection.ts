@@ -18,6 +18,11 @@ export class InterRouterConnection implements ConnectionEvents, Peer {
   connection!: Connection;
   readonly stripIn = false;
   readonly stripOut = false;
+  readonly interRouter = true;
+  lastDeliverySec = -1;
+  readonly openedAt = Date.now();
+  /** The connector that made it (undefined when accepted on a listener). */
+  connectorName: string | undefined = undefined;
   /** The neighbour's router id, once its HELLO is two-way. */
   routerId: string | undefined = undefined;
   private controlSender: SenderLink | undefined = undefined;

@@ -18,10 +18,15 @@ import { Logging, ModuleLogger } from '../observe/logger';
 import { formatFrame } from '../observe/frame-trace';
 import { ClientConnection } from './client-connection';
 import { DeliveryRouter } from './delivery-router';
-import { Consumer, Producer, RouterAddress } from './links';
+import { Consumer, InProcessEndpoint, Producer, RouterAddress } from './links';
+import type { Link } from '../amqp/link';
 import type { ListenerSpec } from './listener-spec';
 import { RouterStats } from './stats';
 import type { PlainUsers } from './sasl-users';
+import { Originator } from './originator';
+import { ConfigEntities } from './config-entities';
+import type { ReloadReport } from './reload-report';
+import { sweepStats } from './stats-sweep';
 
 export const WEFT_VERSION = '0.1.0';
 
@@ -29,7 +34,8 @@ export interface RouterNodeOptions {
   id: string;
   mode: 'standalone' | 'interior' | 'edge';
   defaultDistribution?: Distribution;
-  addresses?: AddressRule[];
+  /** Configured `address` rules; `name` is the entity's (unnamed ones get `address/<index>`). */
+  addresses?: Array<AddressRule & { name?: string }>;
   logging?: Logging;
   random?: () => number;
   /** Users for PLAIN on listeners with authenticatePeer (sasl-users.ts). */
@@ -43,7 +49,7 @@ export interface RunningListener { spec: ListenerSpec; server: net.Server; port:
 export class RouterNode {
   readonly id: string;
   readonly stats = new RouterStats();
-  readonly addresses: AddressTable<Consumer, InDelivery>;
+  readonly addresses: AddressTable<Consumer, InDelivery, InProcessEndpoint>;
   readonly deliveries = new DeliveryRouter(this);
   readonly connections = new Set<ClientConnection>();
   readonly listeners = new Map<string, RunningListener>();
@@ -54,6 +60,15 @@ export class RouterNode {
   readonly mesh: Mesh | undefined;
   readonly interRouterConnections = new Set<InterRouterConnection>();
   readonly connectors = new Map<string, Connector>();
+  /** Messages the router sends itself (management replies). */
+  readonly originated = new Originator(this);
+  /** Configuration entities for management and the link-route code (config-entities.ts). */
+  readonly configEntities = new ConfigEntities();
+  /** Set by whoever can reload the configuration (weftd); management RELOAD calls it. */
+  reloadConfig?: () => Promise<ReloadReport>;
+  readonly startedAt = Date.now();
+  private readonly addressRules = new Map<string, AddressRule>();
+  private readonly sweepTimer: NodeJS.Timeout;
   private tagCounter = 0;
   private nextConnectionId = 1;
   private lastDropLogAt = 0;
@@ -67,7 +82,10 @@ export class RouterNode {
       router: this.logging.module('ROUTER'), message: this.logging.module('MESSAGE'),
       routerLs: this.logging.module('ROUTER_LS'), routerHello: this.logging.module('ROUTER_HELLO'), connMgr: this.logging.module('CONN_MGR'),
     };
-    this.addresses = new AddressTable<Consumer, InDelivery>({ routerId: this.id, mode: options.mode }, options.defaultDistribution ?? 'balanced', options.addresses ?? []);
+    (options.addresses ?? []).forEach((r, i) => this.addressRules.set(r.name ?? `address/${i}`, r));
+    this.addresses = new AddressTable<Consumer, InDelivery, InProcessEndpoint>({ routerId: this.id, mode: options.mode }, options.defaultDistribution ?? 'balanced', [...this.addressRules.values()]);
+    this.sweepTimer = setInterval(() => sweepStats(this, Math.floor(Date.now() / 1000)), 1000);
+    this.sweepTimer.unref();
     if (options.mode === 'interior') {
       this.mesh = new Mesh(this, options.linkStateTimers);
       this.mesh.start();
@@ -84,7 +102,8 @@ export class RouterNode {
 
   /** The first local consumer of an address: senders get credit, the mesh advertises it. */
   firstLocalConsumer(address: RouterAddress): void {
-    this.mesh?.addLocal(address);
+    if (address.inProcess === undefined) this.mesh?.addLocal(address); // in-process addresses stay local
+
     for (const p of address.senders) (p as Producer).grant();
   }
 
@@ -106,6 +125,14 @@ export class RouterNode {
     this.destinationsChanged(address);
   }
 
+  /** Another router is known: its own address space (`_topo/0/<id>/...`, key R<id>) leads to it. */
+  routerAdded(router: string): void {
+    const address = this.addresses.obtain(`R${router}`);
+    const first = !address.hasDestinations;
+    address.remotes.set(router, undefined);
+    if (first) for (const p of address.senders) (p as Producer).grant();
+  }
+
   routesChanged(): void {
     for (const address of this.addresses.values()) if (address.waiting.length > 0 && address.remotes.size > 0) this.deliveries.retryWaiting(address);
   }
@@ -123,6 +150,60 @@ export class RouterNode {
       for (const p of address.senders) (p as Producer).grant();
     }
     this.releaseAddress(address);
+  }
+
+  /**
+   * An endpoint inside the router takes every delivery to these address texts (closest, never
+   * advertised to the mesh): the management agent on `$management` and `_local/$management`.
+   */
+  addInProcess(endpoint: InProcessEndpoint, texts: string[]): void {
+    for (const text of texts) {
+      const address = this.addresses.obtain(this.addresses.keyOf(text, 0), { distribution: 'closest', ingressPhase: 0, egressPhase: 0 });
+      address.inProcess = endpoint;
+      for (const p of address.senders) (p as Producer).grant();
+    }
+  }
+
+  /** Adds or replaces a configured `address` rule; addresses in use keep their treatment until idle. */
+  addAddressRule(name: string, rule: AddressRule): void {
+    this.addressRules.set(name, rule);
+    this.addresses.setRules([...this.addressRules.values()]);
+  }
+
+  /** Removes a configured `address` rule; false when there is none of that name. */
+  removeAddressRule(name: string): boolean {
+    if (!this.addressRules.delete(name)) return false;
+    this.addresses.setRules([...this.addressRules.values()]);
+    return true;
+  }
+
+  /** Stops accepting on a listener; its connections stay open (as qdrouterd). */
+  closeListener(name: string): Promise<void> {
+    const running = this.listeners.get(name);
+    if (!running) return Promise.reject(new Error(`no listener named ${name}`));
+    this.listeners.delete(name);
+    return new Promise((resolve) => {
+      // close() stops accepting at once; its callback waits for every open connection, so not awaited.
+      running.server.close();
+      this.log.server.notice(`Stopped listening on ${running.spec.host || '0.0.0.0'}:${running.port}`);
+      resolve();
+    });
+  }
+
+  /** Stops a connector and closes its connection. */
+  removeConnector(name: string): void {
+    const connector = this.connectors.get(name);
+    if (!connector) return;
+    this.connectors.delete(name);
+    connector.current?.close({ condition: 'amqp:connection:forced', description: `connector ${name} removed` });
+    connector.stop();
+  }
+
+  /** Every link of every connection (management's router.link, the stats sweep). */
+  *allLinks(): Generator<Link> {
+    for (const c of [...this.connections, ...this.interRouterConnections]) {
+      for (const s of c.connection.sessions.values()) yield* s.links.values();
+    }
   }
 
   /** Starts a listener; resolves with the port it is bound to (port 0 picks a free one). */
@@ -206,6 +287,7 @@ export class RouterNode {
       const id = this.nextConnectionId++;
       const irc = new InterRouterConnection(this, id, true, spec.cost, spec.linkCapacity, `${spec.host}:${spec.port}`);
       irc.connection = new Connection(socket, this.interRouterOptions(id, spec.cost, spec, false, { host: spec.host, username: spec.saslUsername, password: spec.saslPassword }), irc);
+      irc.connectorName = spec.name;
       this.interRouterConnections.add(irc);
       return irc.connection;
     });
@@ -238,6 +320,12 @@ export class RouterNode {
     return undefined;
   }
 
+  /** Addresses a client may not send to: only the routers' own control addresses (another router's space is how `qdstat -r` reaches it). */
+  forbiddenTargetReason(text: string): string | undefined {
+    const reason = this.forbiddenReason(text);
+    return reason !== undefined && this.addresses.keyOf(text, 0).startsWith('R') ? undefined : reason;
+  }
+
   logDroppedPresettled(p: Producer, state: DeliveryState): void {
     const now = Date.now();
     // One line per second at most: a flood of drops must not become a flood of logs.
@@ -247,6 +335,7 @@ export class RouterNode {
   }
 
   async stop(): Promise<void> {
+    clearInterval(this.sweepTimer);
     this.mesh?.stop();
     for (const c of this.connectors.values()) c.stop();
     for (const c of this.interRouterConnections) c.connection.close({ condition: 'amqp:connection:forced', description: 'router shutting down' });
