@@ -38,6 +38,8 @@ export type RouterAddress = Address<Consumer, InDelivery, InProcessEndpoint>;
 
 export class Producer {
   readonly stats = new LinkStats();
+  /** Inter-router data links carry one priority (reference §8.3); client links the default. */
+  priority = 4;
   /** Deliveries received and not yet forwarded (or released): credit given back as they go. */
   outstanding = 0;
   /** Unsettled deliveries forwarded whose outcome has not come back yet. */
@@ -69,6 +71,8 @@ export class Producer {
 
 export class Consumer implements Destination {
   readonly stats = new LinkStats();
+  /** Inter-router data links carry one priority (reference §8.3); client links the default. */
+  priority = 4;
   /** Copies sent and not yet settled by the client. */
   readonly unsettled = new Set<OutDelivery>();
 

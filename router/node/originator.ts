@@ -44,7 +44,6 @@ export class Originator {
       else { stats.deliveriesEgress++; address.deliveriesEgress++; }
       c.link.send(out); // queued on the link until it has credit
     }
-    stats.presettledDeliveries++;
     address.deliveriesFromContainer++;
     return true;
   }

@@ -69,6 +69,8 @@ export class RouterNode {
   readonly startedAt = Date.now();
   private readonly addressRules = new Map<string, AddressRule>();
   private readonly sweepTimer: NodeJS.Timeout;
+  /** Connections accepted on listeners since start (policy's connectionsProcessed). */
+  connectionsAccepted = 0;
   private tagCounter = 0;
   private nextConnectionId = 1;
   private lastDropLogAt = 0;
@@ -227,6 +229,7 @@ export class RouterNode {
 
   private accept(spec: ListenerSpec, socket: net.Socket): void {
     const id = this.nextConnectionId++;
+    this.connectionsAccepted++;
     const peer = `${socket.remoteAddress}:${socket.remotePort}`;
     if (spec.role === 'inter-router') {
       const irc = new InterRouterConnection(this, id, false, spec.cost ?? 1, spec.linkCapacity, peer);
