@@ -61,8 +61,10 @@ export class AddressTable<C extends Destination, D = unknown, P = unknown> {
     const text = mobileKeyAddress(key);
     const rule = text !== undefined ? this.rules.match(text) : undefined;
     if (rule) return rule;
-    // Topological and local addresses (dynamic reply-to) are anycast to their one consumer.
-    return { distribution: key.startsWith('M') ? this.defaultDistribution : 'balanced', ingressPhase: 0, egressPhase: 0 };
+    // Local addresses (dynamic reply-to) are anycast to their one consumer; another router's
+    // space (R<id>) goes to the nearest path (qdrouterd shows both so).
+    const distribution = key.startsWith('M') ? this.defaultDistribution : key.startsWith('R') ? 'closest' : 'balanced';
+    return { distribution, ingressPhase: 0, egressPhase: 0 };
   }
 
   get(key: string): Address<C, D, P> | undefined { return this.byKey.get(key); }
