@@ -136,9 +136,21 @@ export const ENTITY_TYPE_LIST: readonly EntityType[] = [
   configType('policy', { operations: ['READ'], extra: typed({ integer: POLICY_STATS.join(' ') }) }),
   configType('vhost', { operations: ['READ'] }),
   operational('vhostStats', [...VHOST_STATS, 'name', 'identity', 'type'], typed({ string: 'hostname', integer: 'connectionsApproved connectionsDenied connectionsCurrent sessionDenied senderDenied receiverDenied maxMessageSizeDenied', map: 'perUserState perHostState' }), ['READ'], 'Policy statistics of a vhost (Weft: none yet).', 'python'),
+  groupSettingsType(),
   ...['router.config.exchange', 'router.config.binding', 'router.connection.linkRoute', 'console', 'authServicePlugin'].map((short) =>
     ({ ...operational(short, ['name', 'identity', 'type'], {}, ['READ'], 'Not supported by Weft: always empty.', 'python'), base: 'configurationEntity' as const })),
 ];
+
+/** The settings of a vhost's user groups: part of a vhost, listed as a type of its own (qdstat --vhostgroups). */
+function groupSettingsType(): EntityType {
+  const schema = configSchema.$defs.vhostUserGroupSettings;
+  const attributes: Record<string, AttributeDef> = { ...IDS };
+  for (const [name, p] of Object.entries(schema.properties)) attributes[name] = schemaAttribute(p, false);
+  return {
+    short: 'vhostUserGroupSettings', long: `${PREFIX}.vhostUserGroupSettings`, base: 'configurationEntity', agent: 'python', operations: ['READ'],
+    columns: [...Object.keys(schema.properties), 'name', 'identity', 'type'], attributes, description: schema.description ?? 'Settings of a vhost user group.', singleton: false,
+  };
+}
 
 const BY_LONG = new Map(ENTITY_TYPE_LIST.map((t) => [t.long, t]));
 

@@ -2,7 +2,6 @@
 // keys whose value is empty or false left out, enum types as their list of tags.
 
 import { AmqpMap, type AmqpValue } from '../amqp/codec/values';
-import { configSchema } from '../config/schema';
 import { configValue } from './amqp-values';
 import { ENTITY_TYPE_LIST, PREFIX, type AttributeDef } from './entity-types';
 
@@ -15,15 +14,6 @@ export function schemaMap(): AmqpMap {
       ['attributes', attributes], ['operations', [...t.operations]], ['description', t.description],
       ['fullyQualifiedType', t.long], ['references', []], ['deprecated', false], ['singleton', t.singleton],
     ])]);
-  }
-  // Not an entity of its own: the settings of a vhost's user groups (qdstat --vhostgroups reads them).
-  const groups = configSchema.$defs.vhostUserGroupSettings;
-  if (groups) {
-    const attributes = new AmqpMap();
-    for (const [name, p] of Object.entries(groups.properties)) {
-      attributes.entries.push([name, attributeMap({ type: p.enum ?? (p.type === 'object' ? 'map' : p.type === 'array' ? 'list' : p.type ?? 'string'), default: p.default, description: p.description }, name)]);
-    }
-    types.entries.push(['vhostUserGroupSettings', compact([['attributes', attributes], ['operations', ['CREATE', 'READ']], ['fullyQualifiedType', `${PREFIX}.vhostUserGroupSettings`]])]);
   }
   return new AmqpMap([['prefix', PREFIX], ['entityTypes', types]]);
 }

@@ -33,6 +33,7 @@ export const ROWS: Record<string, (ctx: AgentContext) => Row[]> = {
   policy: policyRows,
   vhost: configRows('vhost'),
   vhostStats: none,
+  vhostUserGroupSettings: none,
   'router.config.exchange': none,
   'router.config.binding': none,
   'router.connection.linkRoute': none,
