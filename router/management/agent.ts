@@ -9,7 +9,7 @@ import { ManagementError } from '../common/errors';
 import type { InProcessEndpoint, Peer } from '../node/links';
 import type { RouterNode } from '../node/router-node';
 import type { ModuleLogger } from '../observe/logger';
-import { entityType, NODE_TYPE, type EntityType } from './entity-types';
+import { ENTITY_TYPE_LIST, entityType, NODE_TYPE, type EntityType } from './entity-types';
 import { create } from './operations/create';
 import { read, reload, remove, update } from './operations/entity-ops';
 import { NODE_OPERATIONS, nodeOperation } from './operations/node-ops';
@@ -17,7 +17,7 @@ import { query } from './operations/query';
 import type { OperationResult } from './operations/result';
 import { encodeReply, STATUS_TEXT } from './reply';
 import { parseRequest, stringProperty, type ManagementRequest } from './request';
-import type { AgentContext, RouterInfo } from './rows';
+import { ROWS, type AgentContext, type RouterInfo } from './rows';
 
 const STANDARD = new Set(['CREATE', 'READ', 'UPDATE', 'DELETE', 'QUERY']);
 
@@ -45,7 +45,9 @@ export class ManagementAgent implements InProcessEndpoint {
       this.log.info(`[C${from.id}] management request without reply-to dropped (operation ${String(req.properties.get('operation'))})`);
       return;
     }
-    void this.handle(req).then((result) => this.reply(req, result));
+    void this.handle(req).then((result) => this.reply(req, result)).catch((err: unknown) => {
+      this.log.error(`management reply to ${req.replyTo} failed: ${(err as Error).stack ?? String(err)}`);
+    });
   }
 
   /** Carries out a request; every failure becomes a status. */
@@ -71,7 +73,7 @@ export class ManagementAgent implements InProcessEndpoint {
     if (operation === 'QUERY') {
       const t = stringProperty(req, 'entityType') ?? (typeName !== undefined && typeName !== NODE_TYPE ? typeName : undefined);
       const type = t === undefined ? undefined : resolve(t);
-      return query(ctx, type?.short === 'management' ? undefined : type, req);
+      return query(ctx, type, req);
     }
     const nodeLevel = typeName === undefined || typeName === NODE_TYPE || resolve(typeName).short === 'management';
     if (nodeLevel && NODE_OPERATIONS.has(operation)) return nodeOperation(ctx, operation, req);
@@ -82,9 +84,16 @@ export class ManagementAgent implements InProcessEndpoint {
     }
     if (nodeLevel) {
       if (operation === 'READ' && (typeName !== undefined || req.properties.get('name') === 'self')) return read(ctx, resolve('management'), req);
-      throw new ManagementError(501, `Operation ${given} not implemented for ${NODE_TYPE}`);
+      // No type but a name or identity: the entity of any type that has it (as the Python agent finds it).
+      const named = typeName === undefined ? findAnyType(ctx, req) : undefined;
+      if (!named) throw new ManagementError(501, `Operation ${given} not implemented for ${NODE_TYPE}`);
+      return this.entityOperation(named, operation, given, req);
     }
-    const type = resolve(typeName!);
+    return this.entityOperation(resolve(typeName!), operation, given, req);
+  }
+
+  private async entityOperation(type: EntityType, operation: string, given: string, req: ManagementRequest): Promise<OperationResult> {
+    const ctx = this.ctx;
     if (!type.operations.includes(operation)) {
       // A standard operation the type does not allow, or one no type knows.
       if (STANDARD.has(operation)) throw new ManagementError(405, `${operation} is not allowed for ${type.long} (operations: ${type.operations.join(', ')})`);
@@ -106,6 +115,14 @@ export class ManagementAgent implements InProcessEndpoint {
     }, this.node.id);
     this.node.originated.send(req.replyTo!, message, `management reply (${result.status})`);
   }
+}
+
+/** The type of the one entity named by the request's name or identity, if any. */
+function findAnyType(ctx: AgentContext, req: ManagementRequest): EntityType | undefined {
+  const name = stringProperty(req, 'name');
+  const identity = stringProperty(req, 'identity');
+  if (name === undefined && identity === undefined) return undefined;
+  return ENTITY_TYPE_LIST.find((t) => ROWS[t.short](ctx).some((r) => (identity !== undefined ? r.identity === identity : r.name === name)));
 }
 
 function resolve(name: string): EntityType {
