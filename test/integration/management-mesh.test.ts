@@ -109,6 +109,21 @@ describe('management across a mesh of three routers', function () {
     }
   });
 
+  it('create a connector R1 -> R3: they become neighbours; delete it: its connection closes, R3 is via R2 again', async () => {
+    const m = await manage('R1');
+    const port = mesh.get('R3')!.ports['inter-router'];
+    const c = await m.entity('CREATE', 'connector', { name: 'shortcut' }, { host: '127.0.0.1', port: String(port), role: 'inter-router' });
+    expect(c.statusCode, c.statusDescription).to.equal(201);
+    expect(c.body).to.include({ name: 'shortcut', role: 'inter-router', port: String(port), type: long('connector') });
+    await waitFor(async () => (await m.rows('router.node', ['id', 'nextHop', 'cost'])).some((r) => r.id === 'R3' && r.nextHop === null && r.cost === 1), 'R3 a neighbour of R1', 15000);
+    expect((await m.rows('connector')).find((r) => r.name === 'shortcut')).to.include({ connectionStatus: 'SUCCESS' });
+    expect((await m.rows('connection', ['role', 'dir', 'container'])).filter((r) => r.role === 'inter-router').map((r) => r.container).sort()).to.deep.equal(['R2', 'R3']);
+    expect((await m.entity('DELETE', 'connector', { name: 'shortcut' })).statusCode).to.equal(204);
+    await waitFor(async () => !(await m.rows('connection', ['container'])).some((r) => r.container === 'R3'), 'the connection to R3 closed');
+    await waitFor(async () => (await m.rows('router.node', ['id', 'nextHop'])).some((r) => r.id === 'R3' && r.nextHop === 'R2'), 'R3 via R2 again', 15000);
+    expect((await m.rows('connector')).map((r) => r.name)).to.not.include('shortcut');
+  });
+
   it('messages from R1 to R3 move deliveriesTransit on R2 and the data link counters', async () => {
     const m2 = await manage('R2');
     const before = (await m2.rows('router', ['deliveriesTransit']))[0].deliveriesTransit as number;

@@ -61,6 +61,17 @@ describe('management: qdstat and qdmanage against one router', function () {
       expect(r.message.to).to.equal(mgmt.replyTo);
     });
 
+    it('the agent also answers on _local/$management and _topo/0/<this router>/$management (qdstat --all-routers)', async () => {
+      for (const address of ['_local/$management', '_topo/0/TestRouter/$management', 'amqp:/_topo/0/TestRouter/$management']) {
+        const m = await ManagementClient.connect(router.port, address);
+        try {
+          expect((await m.rows('router', ['id']))[0].id, address).to.equal('TestRouter');
+        } finally { await m.close(); }
+      }
+      const l = (await mgmt.rows('router.address', ['name', 'deliveriesToContainer'])).find((r) => r.name === 'L$management')!;
+      expect(l.deliveriesToContainer).to.equal(3);
+    });
+
     it('-g: every router attribute in qdrouterd\'s order, and deliveries counted as traffic passes', async () => {
       const before = (await mgmt.rows('router'))[0];
       expect(Object.keys(before)).to.deep.equal(ROUTER_ALL);

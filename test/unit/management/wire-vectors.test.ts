@@ -138,6 +138,16 @@ describe('management: the requests of wire capture 3 replayed into the agent', (
     }
   });
 
+  it('RELOAD on the router: the report of node.reloadConfig as the body; 501 without one', async () => {
+    const req = { replyTo: 'r', correlationId: null, properties: new Map<string, AmqpValue>([['operation', 'RELOAD'], ['type', 'org.apache.qpid.dispatch.router'], ['name', 'RA']]), body: new AmqpMap() };
+    expect((await agent.handle(req)).status).to.equal(501);
+    node.reloadConfig = async () => ({ applied: ['listener extra added'], notApplied: ['router.workerThreads needs a restart'], problems: [] });
+    const r = await agent.handle(req);
+    node.reloadConfig = undefined;
+    expect(r.status).to.equal(200);
+    expect(r.body).to.deep.equal(new AmqpMap([['applied', ['listener extra added']], ['notApplied', ['router.workerThreads needs a restart']], ['problems', []]]));
+  });
+
   it('a malformed request body or properties: a status, never an exception', async () => {
     const bad = [
       { replyTo: 'r', correlationId: null, properties: new Map<string, AmqpValue>(), body: null },
