@@ -189,6 +189,13 @@ describe('management: qdstat and qdmanage against one router', function () {
       }
     });
 
+    it('a request larger than one frame is read whole (it waits for its last frame)', async () => {
+      const names = ['id', ...Array.from({ length: 3000 }, (_, i) => `padding-attribute-${i}`)];
+      const q = await mgmt.query('router', names);
+      expect(q.attributeNames).to.deep.equal(['id']);
+      expect(q.results).to.deep.equal([['TestRouter']]);
+    });
+
     it('paging: offset and count select a window of the rows', async () => {
       await connect();
       const all = await mgmt.query('connection', ['identity']);
