@@ -138,12 +138,27 @@ export interface MessageSections {
   /** amqp-value, or the data/amqp-sequence sections in order. */
   body: AmqpValue[];
   bodySection?: number;
+  /** With `partial`: why decoding stopped (the sections before it are filled in). */
+  error?: string;
 }
 
-/** Decodes a whole message; throws DecodeError when a section is malformed. */
-export function readSections(buf: Buffer): MessageSections {
+/**
+ * Decodes a whole message; throws DecodeError when a section is malformed, unless `partial`
+ * (then the sections read before the bad one come back with `error`).
+ */
+export function readSections(buf: Buffer, partial = false): MessageSections {
   const d = new Decoder(buf);
   const out: MessageSections = { body: [] };
+  try {
+    readInto(d, out);
+  } catch (err) {
+    if (!partial || !(err instanceof DecodeError)) throw err;
+    out.error = err.message;
+  }
+  return out;
+}
+
+function readInto(d: Decoder, out: MessageSections): void {
   while (d.remaining > 0) {
     const v = d.value();
     if (!(v instanceof Described)) throw new DecodeError('message section is not a described type');
@@ -163,7 +178,6 @@ export function readSections(buf: Buffer): MessageSections {
       default: throw new DecodeError(`unknown message section ${String(code)}`);
     }
   }
-  return out;
 }
 
 function listOf(v: AmqpValue, what: string): AmqpValue[] {

@@ -4,7 +4,6 @@
 // the request's reply-to, which may be on another router. A bad request gets a status, never
 // a crash; a request without reply-to is dropped with a log line (as qdrouterd).
 
-import { DecodeError } from '../amqp/codec/decode-error';
 import { ManagementError } from '../common/errors';
 import type { InProcessEndpoint, Peer } from '../node/links';
 import type { RouterNode } from '../node/router-node';
@@ -33,16 +32,10 @@ export class ManagementAgent implements InProcessEndpoint {
   }
 
   receive(payload: Buffer, from: Peer): void {
-    let req: ManagementRequest;
-    try {
-      req = parseRequest(payload);
-    } catch (err) {
-      if (!(err instanceof DecodeError)) throw err;
-      this.log.warning(`[C${from.id}] management request that does not decode dropped: ${err.message}`);
-      return;
-    }
+    const req = parseRequest(payload);
     if (!req.replyTo) {
-      this.log.info(`[C${from.id}] management request without reply-to dropped (operation ${String(req.properties.get('operation'))})`);
+      const why = req.malformed !== undefined ? `that does not decode (${req.malformed})` : `without reply-to (operation ${String(req.properties.get('operation'))})`;
+      this.log.info(`[C${from.id}] management request ${why} dropped`);
       return;
     }
     void this.handle(req).then((result) => this.reply(req, result)).catch((err: unknown) => {
@@ -65,6 +58,7 @@ export class ManagementAgent implements InProcessEndpoint {
   }
 
   private async dispatch(req: ManagementRequest): Promise<OperationResult> {
+    if (req.malformed !== undefined) throw new ManagementError(400, `Malformed request: ${req.malformed}`);
     const given = stringProperty(req, 'operation');
     if (given === undefined || given === '') throw new ManagementError(400, 'No operation');
     const operation = given.toUpperCase();

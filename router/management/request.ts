@@ -12,18 +12,20 @@ export interface ManagementRequest {
   correlationId: AmqpValue;
   properties: ReadonlyMap<string, AmqpValue>;
   body: AmqpValue;
+  /** A section after the properties did not decode: answered 400 (the reply can still be sent). */
+  malformed?: string;
 }
 
-/** Decodes a request; throws DecodeError when the message itself is malformed. */
+/** Decodes a request; a section that does not decode is reported in `malformed`. */
 export function parseRequest(payload: Buffer): ManagementRequest {
-  const m = readSections(payload);
+  const m = readSections(payload, true);
   const props = m.properties ?? [];
   const properties = new Map<string, AmqpValue>();
   for (const [k, v] of m.applicationProperties?.entries ?? []) {
     const key = text(k);
     if (key !== undefined) properties.set(key, v);
   }
-  return { replyTo: text(props[4] ?? null), correlationId: props[5] ?? null, properties, body: m.body.length === 1 ? m.body[0] : null };
+  return { replyTo: text(props[4] ?? null), correlationId: props[5] ?? null, properties, body: m.body.length === 1 ? m.body[0] : null, malformed: m.error };
 }
 
 /** A string or symbol as a JS string. */

@@ -411,7 +411,7 @@ describe('management: qdstat and qdmanage against one router', function () {
       const s = await openSender(c, '$management');
       await sendable(s);
       s.send({ application_properties: { operation: 'GET-TYPES', type: 'org.amqp.management', name: 'self' }, body: {} });
-      await waitFor(() => router.output().includes('without reply-to dropped'), 'the log line');
+      await waitFor(() => router.output().includes('management request without reply-to'), 'the log line');
       const r = mgmt['receiver'] as unknown as { add_credit(n: number): void; once(e: string, f: (ctx: EventContext) => void): void };
       const reply = new Promise<EventContext>((resolve) => r.once('message', resolve));
       r.add_credit(1);

@@ -138,6 +138,17 @@ describe('management: the requests of wire capture 3 replayed into the agent', (
     }
   });
 
+  it('a request whose body does not decode is still answered (400) when its properties could be read', async () => {
+    const x = all.find((e) => parseRequest(e.request).properties.get('operation') === 'QUERY')!;
+    const req = parseRequest(x.request.subarray(0, x.request.length - 3));
+    expect(req.replyTo).to.match(/temp\./);
+    expect(req.malformed).to.match(/truncated/);
+    const r = await agent.handle(req);
+    expect(r.status).to.equal(400);
+    expect(r.description).to.match(/^Malformed request/);
+    expect(parseRequest(Buffer.from([0x00, 0x53, 0x73, 0x45])).malformed).to.equal(undefined); // an empty properties list is fine
+  });
+
   it('RELOAD on the router: the report of node.reloadConfig as the body; 501 without one', async () => {
     const req = { replyTo: 'r', correlationId: null, properties: new Map<string, AmqpValue>([['operation', 'RELOAD'], ['type', 'org.apache.qpid.dispatch.router'], ['name', 'RA']]), body: new AmqpMap() };
     expect((await agent.handle(req)).status).to.equal(501);
