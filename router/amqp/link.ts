@@ -23,8 +23,13 @@ export interface LocalAttach {
   maxMessageSize?: number;
 }
 
+/** Process-wide: every link gets a distinct serial (management's link identity). */
+let linkSerial = 0;
+
 export abstract class Link {
   abstract readonly isSender: boolean;
+  /** Distinct for every link made in this process, in creation order. */
+  readonly serial = ++linkSerial;
   /** Local handle, assigned when the local attach is sent. */
   handle = -1;
   remoteHandle = -1;

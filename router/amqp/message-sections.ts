@@ -4,6 +4,7 @@
 import { Decoder } from './codec/decoder';
 import { DecodeError } from './codec/decode-error';
 import { TypeCode as T } from './codec/type-codes';
+import { AmqpMap, type AmqpValue, Described, Typed, AmqpSymbol } from './codec/values';
 
 export const Section = {
   header: 0x70, deliveryAnnotations: 0x71, messageAnnotations: 0x72, properties: 0x73,
@@ -127,4 +128,66 @@ function readProperties(d: Decoder, head: MessageHead): void {
     } else d.skip();
   }
   d.pos = end;
+}
+
+/** Every section of a message, decoded (for the few messages the router reads whole: management requests). */
+export interface MessageSections {
+  header?: AmqpValue[];
+  messageAnnotations?: AmqpMap;
+  /** The properties list (message-id, user-id, to, subject, reply-to, correlation-id, ...). */
+  properties?: AmqpValue[];
+  applicationProperties?: AmqpMap;
+  /** amqp-value, or the data/amqp-sequence sections in order. */
+  body: AmqpValue[];
+  bodySection?: number;
+  /** With `partial`: why decoding stopped (the sections before it are filled in). */
+  error?: string;
+}
+
+/**
+ * Decodes a whole message; throws DecodeError when a section is malformed, unless `partial`
+ * (then the sections read before the bad one come back with `error`).
+ */
+export function readSections(buf: Buffer, partial = false): MessageSections {
+  const d = new Decoder(buf);
+  const out: MessageSections = { body: [] };
+  try {
+    readInto(d, out);
+  } catch (err) {
+    if (!partial || !(err instanceof DecodeError)) throw err;
+    out.error = err.message;
+  }
+  return out;
+}
+
+function readInto(d: Decoder, out: MessageSections): void {
+  while (d.remaining > 0) {
+    const v = d.value();
+    if (!(v instanceof Described)) throw new DecodeError('message section is not a described type');
+    const code = v.descriptor instanceof Typed ? v.descriptor.number : v.descriptor instanceof AmqpSymbol ? SymbolicSections[v.descriptor.value] ?? -1 : -1;
+    const value = v.value;
+    switch (code) {
+      case Section.header: out.header = listOf(value, 'header'); break;
+      case Section.deliveryAnnotations: break;
+      case Section.messageAnnotations: out.messageAnnotations = mapOf(value, 'message-annotations'); break;
+      case Section.properties: out.properties = listOf(value, 'properties'); break;
+      case Section.applicationProperties: out.applicationProperties = mapOf(value, 'application-properties'); break;
+      case Section.data: case Section.amqpSequence: case Section.amqpValue:
+        out.bodySection = code;
+        out.body.push(value);
+        break;
+      case Section.footer: break;
+      default: throw new DecodeError(`unknown message section ${String(code)}`);
+    }
+  }
+}
+
+function listOf(v: AmqpValue, what: string): AmqpValue[] {
+  if (!Array.isArray(v)) throw new DecodeError(`${what} section is not a list`);
+  return v;
+}
+
+function mapOf(v: AmqpValue, what: string): AmqpMap {
+  if (!(v instanceof AmqpMap)) throw new DecodeError(`${what} section is not a map`);
+  return v;
 }

@@ -1,15 +1,12 @@
 // Builds a RouterNode and its listener specs from a validated configuration.
 
-import type { LoadedConfig, ListenerEntity, ConnectorEntity, AddressEntity, LogEntity } from '../config/entities';
+import type { LoadedConfig, AddressEntity, LogEntity } from '../config/entities';
 import type { AddressRule } from '../core/address-table';
-import type { ConnectorSpec } from '../node/connector';
 import { timersFromRouterSettings } from '../core/linkstate';
-import { resolvePort } from '../config/load-config';
-import { parseFailoverUrls } from '../config/failover-urls';
 import { RouterNode } from '../node/router-node';
-import type { ListenerSpec } from '../node/listener-spec';
 import { Logging, LogSettings } from '../observe/logger';
 import { loadPlainUsers, saslUsersFile } from '../node/sasl-users';
+import { startManagement } from '../management/start';
 
 export function loggingFromConfig(config: LoadedConfig): Logging {
   return new Logging(config.logs.map(logSettings));
@@ -27,7 +24,7 @@ export function logSettings(l: LogEntity): LogSettings {
 
 export function nodeFromConfig(config: LoadedConfig, logging = loggingFromConfig(config)): RouterNode {
   const r = config.router;
-  return new RouterNode({
+  const node = new RouterNode({
     id: r.id,
     mode: r.mode,
     defaultDistribution: r.defaultDistribution,
@@ -41,6 +38,8 @@ export function nodeFromConfig(config: LoadedConfig, logging = loggingFromConfig
       containerId: a.containerId, externalAddress: a.externalAddress, fallback: a.fallback,
     })),
   });
+  startManagement(node, config); // AMQP management ($management): router/management
+  return node;
 }
 
 export function addressRule(a: AddressEntity): AddressRule {
@@ -50,55 +49,5 @@ export function addressRule(a: AddressEntity): AddressRule {
   };
 }
 
-export function connectorSpec(c: ConnectorEntity): ConnectorSpec {
-  return {
-    name: c.name,
-    host: c.host,
-    port: resolvePort(c.port),
-    role: c.role,
-    cost: c.cost,
-    linkCapacity: c.linkCapacity,
-    maxFrameSize: c.maxFrameSize,
-    maxSessions: c.maxSessions,
-    idleTimeoutSeconds: c.idleTimeoutSeconds,
-    messageLoggingComponents: c.messageLoggingComponents,
-    saslMechanisms: c.saslMechanisms ? c.saslMechanisms.split(/\s+/).filter(Boolean) : undefined,
-    saslUsername: c.saslUsername,
-    saslPassword: c.saslPassword,
-    initialDelayMs: c.initialReconnectDelay,
-    maxDelayMs: c.maxReconnectDelay,
-    failoverUrls: failoverUrlsOf(c),
-    randomize: c.randomize,
-  };
-}
-
-/** The URLs after host:port (validation has read the text already). */
-function failoverUrlsOf(c: ConnectorEntity): ConnectorSpec['failoverUrls'] {
-  if (c.failoverUrls === undefined) return undefined;
-  const parsed = parseFailoverUrls(c.failoverUrls);
-  return parsed.ok ? parsed.urls : undefined;
-}
-
-export function listenerSpec(l: ListenerEntity): ListenerSpec {
-  return {
-    name: l.name,
-    host: l.host,
-    port: resolvePort(l.port),
-    role: l.role,
-    saslMechanisms: l.saslMechanisms ? l.saslMechanisms.split(/\s+/).filter(Boolean) : undefined,
-    authenticatePeer: l.authenticatePeer,
-    maxFrameSize: l.maxFrameSize,
-    maxSessions: l.maxSessions,
-    maxSessionFrames: l.maxSessionFrames,
-    idleTimeoutSeconds: l.idleTimeoutSeconds,
-    linkCapacity: l.linkCapacity,
-    stripAnnotations: l.stripAnnotations,
-    cost: l.cost,
-    http: l.http,
-    metrics: l.metrics,
-    healthz: l.healthz,
-    websockets: l.websockets,
-    httpRootDir: l.httpRootDir,
-    messageLoggingComponents: l.messageLoggingComponents,
-  };
-}
+// Moved to router/node/specs.ts (management CREATE needs them too; cli is above management).
+export { connectorSpec, listenerSpec } from '../node/specs';

@@ -35,3 +35,10 @@ export class ProtocolError extends WeftError {
     super('WEFT_PROTOCOL', message, { condition, cause: options.cause });
   }
 }
+
+/** A management request that cannot be carried out: `status` is the reply's statusCode (reference §7.3). */
+export class ManagementError extends WeftError {
+  constructor(readonly status: number, message: string, options: { cause?: unknown } = {}) {
+    super('WEFT_MANAGEMENT', message, options);
+  }
+}

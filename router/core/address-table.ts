@@ -18,8 +18,8 @@ export interface AddressRule {
   priority?: number;
 }
 
-export class AddressTable<C extends Destination, D = unknown> {
-  private readonly byKey = new Map<string, Address<C, D>>();
+export class AddressTable<C extends Destination, D = unknown, P = unknown> {
+  private readonly byKey = new Map<string, Address<C, D, P>>();
   private readonly named = new Map<string, AddressRule>();
   private rules = new PatternTable<AddressSettings>();
 
@@ -84,29 +84,31 @@ export class AddressTable<C extends Destination, D = unknown> {
     const text = mobileKeyAddress(key);
     const rule = text !== undefined ? this.rules.match(text) : undefined;
     if (rule) return rule;
-    // Topological and local addresses (dynamic reply-to) are anycast to their one consumer.
-    return { distribution: key.startsWith('M') ? this.defaultDistribution : 'balanced', ingressPhase: 0, egressPhase: 0 };
+    // Local addresses (dynamic reply-to) are anycast to their one consumer; another router's
+    // space (R<id>) goes to the nearest path (qdrouterd shows both so).
+    const distribution = key.startsWith('M') ? this.defaultDistribution : key.startsWith('R') ? 'closest' : 'balanced';
+    return { distribution, ingressPhase: 0, egressPhase: 0 };
   }
 
-  get(key: string): Address<C, D> | undefined { return this.byKey.get(key); }
+  get(key: string): Address<C, D, P> | undefined { return this.byKey.get(key); }
 
-  /** The address for a key, created on first use. */
-  obtain(key: string): Address<C, D> {
+  /** The address for a key, created on first use (with `settings`, else those of the rules). */
+  obtain(key: string, settings?: AddressSettings): Address<C, D, P> {
     let a = this.byKey.get(key);
     if (!a) {
-      a = new Address<C, D>(key, this.settingsFor(key));
+      a = new Address<C, D, P>(key, settings ?? this.settingsFor(key));
       this.byKey.set(key, a);
     }
     return a;
   }
 
   /** Forgets an address nobody uses any more. */
-  release(a: Address<C, D>): void {
+  release(a: Address<C, D, P>): void {
     if (a.idle && this.byKey.get(a.key) === a) this.byKey.delete(a.key);
   }
 
   get size(): number { return this.byKey.size; }
-  values(): IterableIterator<Address<C, D>> { return this.byKey.values(); }
+  values(): IterableIterator<Address<C, D, P>> { return this.byKey.values(); }
 }
 
 function patternOf(r: AddressRule): string {

@@ -11,7 +11,7 @@ export interface AddressSettings {
   priority?: number;
 }
 
-export class Address<C extends Destination, D = unknown> {
+export class Address<C extends Destination, D = unknown, P = unknown> {
   readonly consumers: C[] = [];
   /** Sender links attached to this address (they get credit only while it has consumers). */
   readonly senders = new Set<unknown>();
@@ -21,9 +21,19 @@ export class Address<C extends Destination, D = unknown> {
   readonly waiting: D[] = [];
   /** Round-robin position for closest / tie-breaking. */
   cursor = 0;
-  // Counters shown by management (later) and metrics.
-  deliveriesIn = 0;
-  deliveriesOut = 0;
+  /** An endpoint inside the router (management) that takes every delivery: never advertised. */
+  inProcess: P | undefined = undefined;
+  // Counters shown by management (qdstat -a) and metrics; names as qdrouterd's.
+  /** Deliveries that entered the router from a client link to this address. */
+  deliveriesIngress = 0;
+  /** Copies sent to client links. */
+  deliveriesEgress = 0;
+  /** Copies sent on toward other routers. */
+  deliveriesTransit = 0;
+  /** Deliveries taken by the in-process endpoint. */
+  deliveriesToContainer = 0;
+  /** Messages the router itself sent to this address (management replies). */
+  deliveriesFromContainer = 0;
 
   /** Replaced only while the address is unused (AddressTable.rulesChanged). */
   constructor(readonly key: string, public settings: AddressSettings) {}
@@ -31,9 +41,11 @@ export class Address<C extends Destination, D = unknown> {
   get distribution(): Distribution { return this.settings.distribution; }
   get hasConsumers(): boolean { return this.consumers.length > 0; }
   /** Somewhere to send to: a local consumer or another router. */
-  get hasDestinations(): boolean { return this.consumers.length > 0 || this.remotes.size > 0; }
+  get hasDestinations(): boolean { return this.consumers.length > 0 || this.remotes.size > 0 || this.inProcess !== undefined; }
   /** Nothing refers to it: it can be forgotten. */
-  get idle(): boolean { return this.consumers.length === 0 && this.senders.size === 0 && this.waiting.length === 0 && this.remotes.size === 0; }
+  get idle(): boolean {
+    return this.consumers.length === 0 && this.senders.size === 0 && this.waiting.length === 0 && this.remotes.size === 0 && this.inProcess === undefined;
+  }
 
   addConsumer(c: C): void { this.consumers.push(c); }
 

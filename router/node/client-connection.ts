@@ -18,11 +18,16 @@ export class ClientConnection implements ConnectionEvents, Peer {
   messageLog: MessageLogging | undefined = undefined;
   readonly stripIn: boolean;
   readonly stripOut: boolean;
+  readonly interRouter = false;
+  lastDeliverySec = -1;
+  readonly openedAt = Date.now();
 
   constructor(readonly node: RouterNode, readonly id: number, readonly spec: ListenerSpec, readonly peer: string, readonly dir: 'in' | 'out') {
     this.stripIn = spec.stripAnnotations === 'in' || spec.stripAnnotations === 'both';
     this.stripOut = spec.stripAnnotations === 'out' || spec.stripAnnotations === 'both';
   }
+
+  get linkCapacity(): number { return this.spec.linkCapacity; }
 
   private get log() { return this.node.log.server; }
 
@@ -94,7 +99,7 @@ export class ClientConnection implements ConnectionEvents, Peer {
     if (target?.dynamic) text = this.node.dynamicSenderAddress();
     let address;
     if (text) {
-      const forbidden = this.node.forbiddenReason(text);
+      const forbidden = this.node.forbiddenTargetReason(text);
       if (forbidden) return this.refuse(link, 'amqp:unauthorized-access', forbidden);
       address = this.node.lookupAddress(text, undefined, 'ingress');
       if (address.distribution === 'unavailable') return this.refuse(link, 'amqp:not-found', 'Node not found');

@@ -13,7 +13,7 @@ import { brokerHead } from '../amqp/broker-head';
 import { forwarders } from '../core/forwarders';
 import { mobileKeyPhase } from '../core/address-key';
 import type { ProtocolError } from '../common/errors';
-import { Consumer, Producer, RouterAddress } from './links';
+import { Consumer, InProcessEndpoint, Producer, RouterAddress } from './links';
 import type { RouterNode } from './router-node';
 
 /** What the router remembers of an incoming delivery while its copies are out. */
@@ -39,6 +39,12 @@ interface InContext {
   awaiting: boolean;
   /** The producer already has its credit back for this delivery. */
   creditReturned: boolean;
+  /** Router clock (s) when it arrived: how long its outcome took (delayed/stuck counters). */
+  arrivedSec: number;
+  /** Counted as stuck by the sweep (once). */
+  stuck: boolean;
+  /** Taken by an in-process endpoint once its last frame is in. */
+  inProcess: InProcessEndpoint | undefined;
 }
 
 const EMPTY = Buffer.alloc(0);
@@ -59,7 +65,12 @@ export class DeliveryRouter {
 
   /** A delivery's first frame (or more frames before it could be routed). */
   onTransfer(d: InDelivery, producer: Producer): void {
-    if (d.context !== undefined) return; // already routed and waiting for a consumer's credit
+    if (d.context !== undefined) {
+      // Already routed: waiting for a consumer's credit, or for its last frame (in-process).
+      const ctx = d.context as InContext;
+      if (ctx.inProcess !== undefined && d.complete) this.deliverInProcess(d, ctx, ctx.inProcess);
+      return;
+    }
     if (d.aborted) {
       // Cut off before it was routed: nothing was forwarded, nothing to report.
       d.doneRouting();
@@ -77,8 +88,10 @@ export class DeliveryRouter {
     if (producer.conn.messageLog !== undefined) logReceivedMessage(this.node.log.message, producer.conn.id, producer.link, payload, producer.conn.messageLog);
     producer.outstanding++;
     const stats = this.node.stats;
-    stats.deliveriesIngress++;
-    if (d.remoteSettled) stats.presettledDeliveries++;
+    const ls = producer.stats;
+    ls.deliveryCount++;
+    if (d.remoteSettled) { stats.presettledDeliveries++; ls.presettledCount++; }
+    producer.conn.lastDeliverySec = stats.clockSec;
 
     let annotations: RouterAnnotations | undefined;
     if (head.annotationsStart >= 0) {
@@ -92,6 +105,7 @@ export class DeliveryRouter {
     }
     const ctx: InContext = {
       producer, unsent: 0, unsettled: 0, multicast: false, worst: undefined, head, annotations, payload, routingAddress: undefined, address: undefined, awaiting: false, creditReturned: false,
+      arrivedSec: stats.clockSec, stuck: false, inProcess: undefined,
     };
     d.context = ctx;
 
@@ -105,7 +119,7 @@ export class DeliveryRouter {
         return this.undeliverable(d, producer, rejected('amqp:not-found', 'Deliveries cannot be sent to an unavailable address'));
       }
     } else ctx.routingAddress = producer.routingAddress;
-    address!.deliveriesIn++;
+    if (!producer.conn.interRouter) { stats.deliveriesIngress++; address!.deliveriesIngress++; }
     this.route(d, address!);
   }
 
@@ -119,6 +133,7 @@ export class DeliveryRouter {
       // A loop or a stale path: the only hop limit (reference §5.2; mesh.ts says why diameter).
       return this.undeliverable(d, ctx.producer, Released);
     }
+    if (address.inProcess !== undefined) return this.toInProcess(d, ctx, address, address.inProcess);
     let targets: Consumer[];
     // The data link of the message's priority (reference §8.3): the address's, else the header's.
     const priority = address.settings.priority ?? ctx.head.priority;
@@ -163,6 +178,31 @@ export class DeliveryRouter {
     if (allHaveCredit) this.finished(d, ctx.producer);
   }
 
+  /** An in-process endpoint takes the delivery whole: it waits here for its last frame. */
+  private toInProcess(d: InDelivery, ctx: InContext, address: RouterAddress, endpoint: InProcessEndpoint): void {
+    address.deliveriesToContainer++;
+    ctx.inProcess = endpoint;
+    // Not marked routed: the session keeps every frame and tells onTransfer when more arrive.
+    if (d.complete) this.deliverInProcess(d, ctx, endpoint);
+  }
+
+  private deliverInProcess(d: InDelivery, ctx: InContext, endpoint: InProcessEndpoint): void {
+    ctx.inProcess = undefined;
+    const payload = d.bytes();
+    d.doneRouting();
+    this.forgetHead(ctx);
+    if (!d.aborted) {
+      try {
+        endpoint.receive(payload, ctx.producer.conn);
+      } catch (err) {
+        // The endpoint answers bad requests itself: this is a bug, but it must not end the connection.
+        this.node.log.router.error(`${endpoint.name}: ${(err as Error).stack ?? String(err)}`);
+      }
+      if (!d.remoteSettled) this.settleIn(d, ctx, Accepted);
+    }
+    this.finished(d, ctx.producer);
+  }
+
   /** The head was only needed to route and splice: let the socket chunk it points into go. */
   private forgetHead(ctx: InContext): void {
     ctx.payload = EMPTY;
@@ -182,8 +222,18 @@ export class DeliveryRouter {
       c.unsettled.add(out);
       if (!c.address && ctx.address) c.countOut(ctx.address.key, 1);
     }
-    if (c.address) c.address.deliveriesOut++;
-    this.node.stats.deliveriesEgress++;
+    const stats = this.node.stats;
+    const ls = c.stats;
+    ls.deliveryCount++;
+    if (d.remoteSettled) ls.presettledCount++;
+    c.conn.lastDeliverySec = stats.clockSec;
+    if (!c.conn.interRouter) {
+      stats.deliveriesEgress++;
+      if (c.address) c.address.deliveriesEgress++;
+    } else {
+      if (ctx.address) ctx.address.deliveriesTransit++;
+      if (ctx.producer.conn.interRouter) stats.deliveriesTransit++;
+    }
     c.link.send(out);
   }
 
@@ -216,9 +266,11 @@ export class DeliveryRouter {
     stats.undeliverable++;
     if (d.remoteSettled) {
       stats.droppedPresettledDeliveries++;
+      producer.stats.droppedPresettledCount++;
       this.node.logDroppedPresettled(producer, state);
     } else {
       this.count(state);
+      producer.stats.countOutcome(state.code, 0);
       d.settle(state);
     }
     d.doneRouting();
@@ -266,6 +318,7 @@ export class DeliveryRouter {
   private copyOutcome(out: OutDelivery, consumer: Consumer, state: DeliveryState): void {
     if (!consumer.unsettled.delete(out)) return; // already accounted
     const d = out.source as InDelivery;
+    consumer.stats.countOutcome(state.code, this.node.stats.clockSec - (d.context as InContext).arrivedSec);
     if (!consumer.address && (d.context as InContext).address) consumer.countOut((d.context as InContext).address!.key, -1);
     const ctx = d.context as InContext;
     if (ctx.multicast) {
@@ -279,6 +332,13 @@ export class DeliveryRouter {
   /** Settles an incoming delivery with its outcome; its producer may get credit back. */
   private settleIn(d: InDelivery, ctx: InContext, state: DeliveryState): void {
     this.count(state);
+    const stats = this.node.stats;
+    const age = stats.clockSec - ctx.arrivedSec;
+    if (age >= 1) {
+      if (age >= 10) stats.deliveriesDelayed10Sec++;
+      else stats.deliveriesDelayed1Sec++;
+    }
+    ctx.producer.stats.countOutcome(state.code, age);
     d.settle(ctx.producer.outcome(state));
     if (ctx.awaiting) {
       ctx.awaiting = false;
@@ -295,6 +355,20 @@ export class DeliveryRouter {
       case Descriptor.released: s.releasedDeliveries++; break;
       case Descriptor.modified: s.modifiedDeliveries++; break;
     }
+  }
+
+  /** Counts (once each) the copies on a consumer that have waited more than 10 s. */
+  sweepStuck(c: Consumer, nowSec: number): void {
+    const check = (out: OutDelivery) => {
+      if (!(out.source instanceof InDelivery)) return;
+      const ctx = out.source.context as InContext | undefined;
+      if (!ctx || ctx.stuck || nowSec - ctx.arrivedSec <= 10) return;
+      ctx.stuck = true;
+      this.node.stats.deliveriesStuck++;
+      c.stats.deliveriesStuck++;
+    };
+    for (const out of c.link.queue) check(out);
+    for (const out of c.unsettled) check(out);
   }
 
   /** Paths changed: deliveries waiting for a router to become reachable try again. */
@@ -325,14 +399,19 @@ export class DeliveryRouter {
     address?.removeConsumer(c);
     const queued = c.link.queue.splice(0);
     for (const out of queued) {
-      const d = out.source as InDelivery;
+      if (!(out.source instanceof InDelivery)) {
+        // A message the router made itself (a management reply): nowhere else to send it.
+        this.node.originated.lost(out, c);
+        continue;
+      }
+      const d = out.source;
       const ctx = d.context as InContext;
       ctx.unsent--;
       c.unsettled.delete(out);
       if (out.started) {
         // Partly written: the consumer may have seen part of it.
         if (!d.remoteSettled) this.copyLost(d, ctx, ModifiedFailed);
-        else this.node.stats.droppedPresettledDeliveries++;
+        else { this.node.stats.droppedPresettledDeliveries++; c.stats.droppedPresettledCount++; }
         d.readerDone(out);
         if (ctx.unsent === 0) this.finished(d, ctx.producer);
         continue;

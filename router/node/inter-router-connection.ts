@@ -12,6 +12,7 @@ import { classifyInterRouterAttach, interRouterAttach, interRouterAttachAnswer, 
 import { decodeControlMessage } from '../mesh/control-message';
 import type { ControlMessageError } from '../mesh/control-message-error';
 import { Consumer, Peer, Producer } from './links';
+import { LinkStats } from './link-stats';
 import type { RouterNode } from './router-node';
 import type { MessageLogging } from '../observe/message-log';
 import { connectionClosed, connectionOpened, setProtocolTrace } from './connection-log';
@@ -26,10 +27,17 @@ export class InterRouterConnection implements ConnectionEvents, Peer {
   messageLog: MessageLogging | undefined = undefined;
   readonly stripIn = false;
   readonly stripOut = false;
+  readonly interRouter = true;
+  lastDeliverySec = -1;
+  readonly openedAt = Date.now();
+  /** The connector that made it (undefined when accepted on a listener). */
+  connectorName: string | undefined = undefined;
+  /** Counters of the two control links (management's router.link). */
+  readonly controlStats = { in: new LinkStats(), out: new LinkStats() };
   /** The neighbour's router id, once its HELLO is two-way. */
   routerId: string | undefined = undefined;
-  private controlSender: SenderLink | undefined = undefined;
-  private controlReceiver: ReceiverLink | undefined = undefined;
+  controlSender: SenderLink | undefined = undefined;
+  controlReceiver: ReceiverLink | undefined = undefined;
   /** Outgoing data links by priority, as destinations of the forwarding path. */
   private readonly dataOut: (Consumer | undefined)[] = new Array(DATA_PRIORITIES).fill(undefined);
   /** Our streaming links (reference §2.4): each carries one message that was forwarded before it
@@ -105,6 +113,7 @@ export class InterRouterConnection implements ConnectionEvents, Peer {
       if (info.kind === 'control') this.controlSender = sender;
       else {
         const dest = new Consumer(sender, this, undefined);
+        dest.priority = info.priority;
         if (this.dataOut[info.priority] === undefined) this.dataOut[info.priority] = dest;
         sender.context = dest;
         // Deliveries that waited for a path to this neighbour may have one now.
@@ -114,7 +123,11 @@ export class InterRouterConnection implements ConnectionEvents, Peer {
       const receiver = link as ReceiverLink;
       receiver.setCredit(this.linkCapacity);
       if (info.kind === 'control') this.controlReceiver = receiver;
-      else receiver.context = new Producer(receiver, this, undefined, this.linkCapacity);
+      else {
+        const p = new Producer(receiver, this, undefined, this.linkCapacity);
+        p.priority = info.priority;
+        receiver.context = p;
+      }
     }
     if (!this.up && this.controlSender && this.controlReceiver) {
       this.up = true;
@@ -161,12 +174,16 @@ export class InterRouterConnection implements ConnectionEvents, Peer {
   sendControl(payload: Buffer): void {
     const link = this.controlSender;
     if (!link || link.localDetached) return;
+    this.controlStats.out.deliveryCount++;
+    this.controlStats.out.presettledCount++;
     link.send(new OutDelivery(link, payloadOf(payload), this.node.nextTag(), true));
   }
 
   onTransfer(d: InDelivery): void {
     if (d.link === this.controlReceiver) {
       if (!d.complete) return;
+      this.controlStats.in.deliveryCount++;
+      if (d.remoteSettled) this.controlStats.in.presettledCount++;
       const payload = d.bytes();
       d.doneRouting(); // consumed here: its bytes are released
       if (!d.aborted) {

@@ -2,11 +2,12 @@
 // receiver) and a consumer (the client's receiver, our sender, a destination for the core).
 
 import type { ReceiverLink, SenderLink } from '../amqp/link';
-import type { OutDelivery } from '../amqp/delivery';
+import type { InDelivery, OutDelivery } from '../amqp/delivery';
 import type { DeliveryState } from '../amqp/performatives';
 import type { Address } from '../core/address';
 import type { Destination } from '../core/destination';
 import type { MessageLogging } from '../observe/message-log';
+import { LinkStats } from './link-stats';
 
 /** The connection a link belongs to, as the forwarding path sees it. */
 export interface Peer {
@@ -21,11 +22,30 @@ export interface Peer {
   readonly routerId?: string;
   /** Inter-router connections: a link of its own for a message not yet whole (reference §2.4). */
   streamingDestination?(): Consumer | undefined;
+  /** An inter-router connection: its deliveries are transit, not ingress/egress. */
+  readonly interRouter: boolean;
+  /** The configured credit window of its links (management's `capacity`). */
+  readonly linkCapacity: number;
+  /** Seconds (router clock) of the last delivery in or out; -1 before the first. */
+  lastDeliverySec: number;
 }
 
-export type RouterAddress = Address<Consumer, import('../amqp/delivery').InDelivery>;
+/**
+ * An endpoint inside the router (the management agent): it takes whole messages, which are
+ * settled accepted once handed over. `$management` and `_local/$management` are such.
+ */
+export interface InProcessEndpoint {
+  readonly name: string;
+  /** A complete message; `from` is the connection it came in on. */
+  receive(payload: Buffer, from: Peer): void;
+}
+
+export type RouterAddress = Address<Consumer, InDelivery, InProcessEndpoint>;
 
 export class Producer {
+  readonly stats = new LinkStats();
+  /** Inter-router data links carry one priority (reference §8.3); client links the default. */
+  priority = 4;
   /** Deliveries received and not yet forwarded (or released): credit given back as they go. */
   outstanding = 0;
   /** Unsettled deliveries forwarded whose outcome has not come back yet. */
@@ -62,6 +82,9 @@ export class Producer {
 }
 
 export class Consumer implements Destination {
+  readonly stats = new LinkStats();
+  /** Inter-router data links carry one priority (reference §8.3); client links the default. */
+  priority = 4;
   /** Copies sent and not yet settled by the client. */
   readonly unsettled = new Set<OutDelivery>();
 

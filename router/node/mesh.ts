@@ -42,6 +42,9 @@ export class Mesh {
    */
   hopLimit = 1;
 
+  /** When paths last changed (management's router.node lastTopoChange), seconds. */
+  lastTopoChangeSec = Math.floor(Date.now() / 1000);
+
   /** While paths are still being learned, no loop-free path is longer than the routers known. */
   private updateHopLimit(): void {
     this.hopLimit = Math.max(this.routes.radius, this.routes.diameter, this.engine.knownRouters().length) + 1;
@@ -182,6 +185,7 @@ export class Mesh {
         }
         case 'routes':
           this.routes = a.table;
+          this.lastTopoChangeSec = Math.floor(Date.now() / 1000);
           changed = true;
           this.node.log.routerLs.debug(`routes: ${[...a.table.routes].map(([r, x]) => `${r} via ${x.nextHop} cost ${x.cost}`).join(', ') || '(none)'}`);
           break;
@@ -203,6 +207,7 @@ export class Mesh {
         case 'router-added':
           changed = true;
           this.node.log.routerLs.info(`router ${a.router} added (mask bit ${a.maskBit})`);
+          this.node.routerAdded(a.router);
           break;
         case 'router-removed':
           changed = true;

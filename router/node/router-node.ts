@@ -20,7 +20,8 @@ import { Logging, ModuleLogger } from '../observe/logger';
 import { formatFrame } from '../observe/frame-trace';
 import { ClientConnection } from './client-connection';
 import { DeliveryRouter } from './delivery-router';
-import { Consumer, Producer, RouterAddress } from './links';
+import { Consumer, InProcessEndpoint, Producer, RouterAddress } from './links';
+import type { Link } from '../amqp/link';
 import { ListenerSpec, connectorListenerSpec } from './listener-spec';
 import { RouterStats } from './stats';
 import type { PlainUsers } from './sasl-users';
@@ -28,6 +29,9 @@ import { createHttpListener } from '../observe/http-listener';
 import { logAccepted } from './connection-log';
 import type { AutoLinkConfig } from '../core/auto-link-config';
 import { AutoLinks } from './auto-links';
+import { Originator } from './originator';
+import { ConfigEntities } from './config-entities';
+import { sweepStats } from './stats-sweep';
 
 export const WEFT_VERSION = '0.1.0';
 
@@ -35,7 +39,7 @@ export interface RouterNodeOptions {
   id: string;
   mode: 'standalone' | 'interior' | 'edge';
   defaultDistribution?: Distribution;
-  /** Configured address rules; unnamed ones are named `address/<index>`. */
+  /** Configured `address` rules; `name` is the entity's (unnamed ones get `address/<index>`). */
   addresses?: Array<AddressRule & { name?: string }>;
   logging?: Logging;
   random?: () => number;
@@ -54,7 +58,7 @@ export interface RunningListener { spec: ListenerSpec; server: net.Server; port:
 export class RouterNode {
   readonly id: string;
   readonly stats = new RouterStats();
-  readonly addresses: AddressTable<Consumer, InDelivery>;
+  readonly addresses: AddressTable<Consumer, InDelivery, InProcessEndpoint>;
   readonly deliveries = new DeliveryRouter(this);
   readonly connections = new Set<ClientConnection>();
   readonly listeners = new Map<string, RunningListener>();
@@ -71,6 +75,14 @@ export class RouterNode {
   started = false;
   /** Auto-links by name, with their operStatus and lastError (auto-links.ts). */
   readonly autoLinks: AutoLinks;
+  /** Messages the router sends itself (management replies). */
+  readonly originated = new Originator(this);
+  /** Configuration entities for management and the link-route code (config-entities.ts). */
+  readonly configEntities = new ConfigEntities();
+  readonly startedAt = Date.now();
+  private readonly sweepTimer: NodeJS.Timeout;
+  /** Connections accepted on listeners since start (policy's connectionsProcessed). */
+  connectionsAccepted = 0;
   private tagCounter = 0;
   private nextConnectionId = 1;
   private lastDropLogAt = 0;
@@ -84,7 +96,9 @@ export class RouterNode {
       router: this.logging.module('ROUTER'), message: this.logging.module('MESSAGE'),
       routerLs: this.logging.module('ROUTER_LS'), routerHello: this.logging.module('ROUTER_HELLO'), connMgr: this.logging.module('CONN_MGR'),
     };
-    this.addresses = new AddressTable<Consumer, InDelivery>({ routerId: this.id, mode: options.mode }, options.defaultDistribution ?? 'balanced', options.addresses ?? []);
+    this.addresses = new AddressTable<Consumer, InDelivery, InProcessEndpoint>({ routerId: this.id, mode: options.mode }, options.defaultDistribution ?? 'balanced', options.addresses ?? []);
+    this.sweepTimer = setInterval(() => sweepStats(this, Math.floor(Date.now() / 1000)), 1000);
+    this.sweepTimer.unref();
     if (options.mode === 'interior') {
       this.mesh = new Mesh(this, options.linkStateTimers);
       this.mesh.start();
@@ -112,7 +126,8 @@ export class RouterNode {
 
   /** The first local consumer of an address: senders get credit, the mesh advertises it. */
   firstLocalConsumer(address: RouterAddress): void {
-    this.mesh?.addLocal(address);
+    if (address.inProcess === undefined) this.mesh?.addLocal(address); // in-process addresses stay local
+
     for (const p of address.senders) (p as Producer).grant();
   }
 
@@ -134,6 +149,14 @@ export class RouterNode {
     this.destinationsChanged(address);
   }
 
+  /** Another router is known: its own address space (`_topo/0/<id>/...`, key R<id>) leads to it. */
+  routerAdded(router: string): void {
+    const address = this.addresses.obtain(`R${router}`);
+    const first = !address.hasDestinations;
+    address.remotes.set(router, undefined);
+    if (first) for (const p of address.senders) (p as Producer).grant();
+  }
+
   routesChanged(): void {
     for (const address of this.addresses.values()) if (address.waiting.length > 0 && address.remotes.size > 0) this.deliveries.retryWaiting(address);
   }
@@ -151,6 +174,25 @@ export class RouterNode {
       for (const p of address.senders) (p as Producer).grant();
     }
     this.releaseAddress(address);
+  }
+
+  /**
+   * An endpoint inside the router takes every delivery to these address texts (closest, never
+   * advertised to the mesh): the management agent on `$management` and `_local/$management`.
+   */
+  addInProcess(endpoint: InProcessEndpoint, texts: string[]): void {
+    for (const text of texts) {
+      const address = this.addresses.obtain(this.addresses.keyOf(text, 0), { distribution: 'closest', ingressPhase: 0, egressPhase: 0 });
+      address.inProcess = endpoint;
+      for (const p of address.senders) (p as Producer).grant();
+    }
+  }
+
+  /** Every link of every connection (management's router.link, the stats sweep). */
+  *allLinks(): Generator<Link> {
+    for (const c of [...this.connections, ...this.interRouterConnections]) {
+      for (const s of c.connection.sessions.values()) yield* s.links.values();
+    }
   }
 
   /** Starts a listener; resolves with the port it is bound to (port 0 picks a free one). */
@@ -178,6 +220,7 @@ export class RouterNode {
   /** A connection accepted by a listener: a TCP socket, or a WebSocket as a Duplex. */
   accept(spec: ListenerSpec, socket: Duplex, peer: string): void {
     const id = this.nextConnectionId++;
+    this.connectionsAccepted++;
     logAccepted(this, id, spec, peer); // connection-log.ts
     if (spec.role === 'inter-router') {
       const irc = new InterRouterConnection(this, id, false, spec.cost ?? 1, spec.linkCapacity, peer);
@@ -245,6 +288,7 @@ export class RouterNode {
       if (spec.role === 'inter-router') {
         const irc = new InterRouterConnection(this, id, true, spec.cost, spec.linkCapacity, peer);
         irc.connection = new Connection(socket, this.interRouterOptions(id, spec.cost, spec, false, { host: url.host, username: spec.saslUsername, password: spec.saslPassword }), irc);
+        irc.connectorName = spec.name;
         this.interRouterConnections.add(irc);
         return irc.connection;
       }
@@ -325,6 +369,12 @@ export class RouterNode {
     return undefined;
   }
 
+  /** Addresses a client may not send to: only the routers' own control addresses (another router's space is how `qdstat -r` reaches it). */
+  forbiddenTargetReason(text: string): string | undefined {
+    const reason = this.forbiddenReason(text);
+    return reason !== undefined && this.addresses.keyOf(text, 0).startsWith('R') ? undefined : reason;
+  }
+
   logDroppedPresettled(p: Producer, state: DeliveryState): void {
     const now = Date.now();
     // One line per second at most: a flood of drops must not become a flood of logs.
@@ -334,6 +384,7 @@ export class RouterNode {
   }
 
   async stop(): Promise<void> {
+    clearInterval(this.sweepTimer);
     this.mesh?.stop();
     this.autoLinks.stop();
     for (const c of this.connectors.values()) c.stop();

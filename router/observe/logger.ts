@@ -7,8 +7,10 @@ import { ConfigError } from '../common/errors';
 import { LEVEL_BITS, LOG_MODULES, LogLevel, enableMask, isLogModule } from './log-levels';
 import { callerSource, formatLogLine, nowUs } from './log-line';
 import { LogSink, openSink } from './log-sink';
+import { LogRing } from './log-ring';
 
 export { LogLevel, LOG_LEVELS, LOG_MODULES, parseEnable } from './log-levels';
+export type { LogEntry } from './log-ring';
 
 export interface LogSettings {
   module: string;
@@ -48,8 +50,10 @@ class Logger implements ModuleLogger {
   includeTimestamp = true;
   includeSource = false;
   sink: LogSink | undefined;
+  /** Lines written, by level (management's logStats). */
+  readonly counts: Record<LogLevel, number> = { trace: 0, debug: 0, info: 0, notice: 0, warning: 0, error: 0, critical: 0 };
 
-  constructor(readonly name: string) {}
+  constructor(readonly name: string, private readonly ring: LogRing) {}
 
   enabled(level: LogLevel): boolean {
     return (this.mask & LEVEL_BITS[level]) !== 0;
@@ -58,7 +62,14 @@ class Logger implements ModuleLogger {
   log(level: LogLevel, message: string): void {
     if ((this.mask & LEVEL_BITS[level]) === 0 || this.sink === undefined) return;
     const source = this.includeSource ? callerSource(INTERNAL_FILES) : undefined;
-    this.sink.write(formatLogLine(this.name, level, message, this.includeTimestamp ? nowUs() : undefined, source), level);
+    const us = nowUs();
+    this.sink.write(formatLogLine(this.name, level, message, this.includeTimestamp ? us : undefined, source), level);
+    this.counts[level]++;
+    const at = source === undefined ? -1 : source.lastIndexOf(':');
+    this.ring.push({
+      module: this.name, level, text: message, timestamp: Math.floor(us / 1_000_000),
+      file: at < 0 ? undefined : source!.slice(0, at), line: at < 0 ? undefined : Number(source!.slice(at + 1)),
+    });
   }
 
   trace(m: string): void { this.log('trace', m); }
@@ -82,6 +93,8 @@ export class Logging {
   /** One sink per output, shared by the modules that write there (a file is opened once). */
   private readonly sinks = new Map<string, LogSink>();
   private closed = false;
+  /** The last lines written, every module (management GET-LOG). */
+  readonly recent = new LogRing(1000);
 
   constructor(settings: LogSettings[] = []) {
     const own = new Map<string, LogSettings>();
@@ -94,7 +107,7 @@ export class Logging {
     const name = normalName(module);
     let logger = this.loggers.get(name);
     if (!logger) {
-      logger = new Logger(name);
+      logger = new Logger(name, this.recent);
       this.loggers.set(name, logger);
       this.point(logger);
     }
@@ -127,6 +140,14 @@ export class Logging {
     for (const s of changed.map(checked)) own.set(s.module, merge(undefined, s));
     this.commit(own);
   }
+
+  /** Lines written per level by each module that has a logger (management's logStats). */
+  counts(): Array<{ module: string; counts: Readonly<Record<LogLevel, number>> }> {
+    return [...this.loggers.values()].map((l) => ({ module: l.name, counts: l.counts }));
+  }
+
+  /** The settings a module was given itself (absent attributes inherit DEFAULT). */
+  ownSettings(module: string): LogSettings | undefined { return this.own.get(normalName(module)); }
 
   /** The effective settings of every module, inheritance resolved (management READ/QUERY). */
   settings(): LogSettings[] {

@@ -1,0 +1,61 @@
+// From validated configuration entities to what the router runs: listener and connector specs
+// (weftd at start, management CREATE, configuration reload).
+
+import type { ConnectorEntity, ListenerEntity } from '../config/entities';
+import { resolvePort } from '../config/port';
+import { parseFailoverUrls } from '../config/failover-urls';
+import type { ConnectorSpec } from './connector';
+import type { ListenerSpec } from './listener-spec';
+
+export function connectorSpec(c: ConnectorEntity): ConnectorSpec {
+  return {
+    name: c.name,
+    host: c.host,
+    port: resolvePort(c.port),
+    role: c.role,
+    cost: c.cost,
+    linkCapacity: c.linkCapacity,
+    maxFrameSize: c.maxFrameSize,
+    maxSessions: c.maxSessions,
+    idleTimeoutSeconds: c.idleTimeoutSeconds,
+    messageLoggingComponents: c.messageLoggingComponents,
+    saslMechanisms: c.saslMechanisms ? c.saslMechanisms.split(/\s+/).filter(Boolean) : undefined,
+    saslUsername: c.saslUsername,
+    saslPassword: c.saslPassword,
+    initialDelayMs: c.initialReconnectDelay,
+    maxDelayMs: c.maxReconnectDelay,
+    failoverUrls: failoverUrlsOf(c),
+    randomize: c.randomize,
+  };
+}
+
+/** The URLs after host:port (validation has read the text already). */
+function failoverUrlsOf(c: ConnectorEntity): ConnectorSpec['failoverUrls'] {
+  if (c.failoverUrls === undefined) return undefined;
+  const parsed = parseFailoverUrls(c.failoverUrls);
+  return parsed.ok ? parsed.urls : undefined;
+}
+
+export function listenerSpec(l: ListenerEntity): ListenerSpec {
+  return {
+    name: l.name,
+    host: l.host,
+    port: resolvePort(l.port),
+    role: l.role,
+    saslMechanisms: l.saslMechanisms ? l.saslMechanisms.split(/\s+/).filter(Boolean) : undefined,
+    authenticatePeer: l.authenticatePeer,
+    maxFrameSize: l.maxFrameSize,
+    maxSessions: l.maxSessions,
+    maxSessionFrames: l.maxSessionFrames,
+    idleTimeoutSeconds: l.idleTimeoutSeconds,
+    linkCapacity: l.linkCapacity,
+    stripAnnotations: l.stripAnnotations,
+    cost: l.cost,
+    http: l.http,
+    metrics: l.metrics,
+    healthz: l.healthz,
+    websockets: l.websockets,
+    httpRootDir: l.httpRootDir,
+    messageLoggingComponents: l.messageLoggingComponents,
+  };
+}
