@@ -5,13 +5,11 @@ import type { AnyEntity, LoadedConfig } from '../config/entities';
 import type { RouterNode } from '../node/router-node';
 import { WEFT_VERSION } from '../node/router-node';
 import { ManagementAgent } from './agent';
+import { recordOf } from '../node/config-entities';
 
 export function startManagement(node: RouterNode, config: LoadedConfig): ManagementAgent {
   const seed = (type: Parameters<RouterNode['configEntities']['add']>[0]['type'], entities: readonly AnyEntity[]): void => {
-    for (const e of entities) {
-      const { name, identity, type: _long, source: _source, ...attributes } = e;
-      node.configEntities.add({ type, name, identity, attributes });
-    }
+    for (const e of entities) node.configEntities.add(recordOf(type, e));
   };
   seed('listener', config.listeners);
   seed('connector', config.connectors);

@@ -10,6 +10,7 @@ import type { ConnectorSpec } from './connector';
 import type { ListenerSpec } from './listener-spec';
 import type { ReloadReport } from './reload-report';
 import type { RouterNode } from './router-node';
+import { recordOf } from './config-entities';
 
 /** How configuration entities become what RouterNode takes (router/cli/node-from-config.ts). */
 export interface SpecsFromConfig {
@@ -30,6 +31,7 @@ export async function applyReload(node: RouterNode, plan: ReloadPlan, specs: Spe
   const done: ReloadStep[] = [];
   const succeeded = (step: ReloadStep, detail = ''): void => {
     done.push(step);
+    registerChange(node, step);
     if (step.report !== undefined) report.applied.push(step.report + detail);
   };
 
@@ -81,6 +83,19 @@ export async function applyReload(node: RouterNode, plan: ReloadPlan, specs: Spe
     }
   }
   return { report, done };
+}
+
+/** Management lists what runs: a reload's changes show in its configuration entities. */
+function registerChange(node: RouterNode, step: ReloadStep): void {
+  switch (step.action) {
+    case 'remove-address': node.configEntities.remove('address', step.entity.name); break;
+    case 'add-address': node.configEntities.add(recordOf('address', step.entity)); break;
+    case 'remove-connector': node.configEntities.remove('connector', step.entity.name); break;
+    case 'add-connector': node.configEntities.add(recordOf('connector', step.entity)); break;
+    case 'close-listener': node.configEntities.remove('listener', step.entity.name); break;
+    case 'listen': node.configEntities.add(recordOf('listener', step.entity)); break;
+    default: break;
+  }
 }
 
 const VERB: Record<ReloadStep['action'], string> = {

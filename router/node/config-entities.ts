@@ -2,7 +2,7 @@
 // linkRoute, autoLink, sslProfile, ...): those of the file and those CREATEd since. The
 // link-route code reads linkRoute/autoLink from here and subscribes to changes.
 
-import type { EntityTypeName } from '../config/entities';
+import type { AnyEntity, EntityTypeName } from '../config/entities';
 
 export interface ConfigEntityRecord {
   type: EntityTypeName;
@@ -55,4 +55,10 @@ export class ConfigEntities {
     for (const m of this.byType.values()) { const r = m.get(name); if (r) return r; }
     return undefined;
   }
+}
+
+/** The record of a configuration entity as the loader gives it (file, reload). */
+export function recordOf(type: EntityTypeName, e: AnyEntity): ConfigEntityRecord {
+  const { name, identity, type: _long, source: _source, ...attributes } = e;
+  return { type, name, identity, attributes };
 }

@@ -3,6 +3,8 @@
 // changes made through management, and bad requests answered with a status while the router
 // keeps serving.
 
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { expect } from 'chai';
 import type { Connection, EventContext } from 'rhea';
 import { types } from 'rhea';
@@ -336,9 +338,16 @@ describe('management: qdstat and qdmanage against one router', function () {
       await mgmt.entity('UPDATE', 'log', { name: 'log/PROTOCOL' }, { enable: 'default' });
     });
 
-    it('RELOAD on the router: 501 when no reload is configured', async () => {
+    it('RELOAD on the router: weftd re-reads its file and answers what it applied', async () => {
+      const conf = path.join(router.dir, 'router.conf');
+      fs.appendFileSync(conf, 'address {\n    name: reloaded\n    prefix: reloaded.\n    distribution: multicast\n}\n');
       const r = await mgmt.entity('RELOAD', 'router', { name: 'TestRouter' });
-      expect(r.statusCode).to.equal(501);
+      expect(r.statusCode).to.equal(200);
+      const report = r.body as { applied: string[]; notApplied: string[]; problems: string[] };
+      expect(report.problems).to.deep.equal([]);
+      expect(report.applied.join('\n')).to.match(/reloaded/);
+      const rows = await mgmt.rows('router.config.address', ['name', 'prefix', 'distribution']);
+      expect(rows.map((x) => x.name)).to.include('reloaded');
     });
   });
 
