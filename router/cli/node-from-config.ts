@@ -32,6 +32,11 @@ export function nodeFromConfig(config: LoadedConfig, logging = loggingFromConfig
     logging,
     plainUsers: loadPlainUsers(saslUsersFile(r.saslConfigDir, r.saslConfigName)),
     linkStateTimers: timersFromRouterSettings(r),
+    linkRoutes: config.linkRoutes.map((l) => ({
+      name: l.name, prefix: l.prefix, pattern: l.pattern, direction: l.direction, connection: l.connection, containerId: l.containerId,
+      addExternalPrefix: l.addExternalPrefix, delExternalPrefix: l.delExternalPrefix,
+    })),
+    allowResumableLinkRoute: r.allowResumableLinkRoute,
   });
 }
 

@@ -22,6 +22,8 @@ import { Consumer, Producer, RouterAddress } from './links';
 import { ListenerSpec, connectorListenerSpec } from './listener-spec';
 import { RouterStats } from './stats';
 import type { PlainUsers } from './sasl-users';
+import { LinkRoutes, LinkRouteConfig } from './link-routes';
+import { withLinkRoutes } from './link-route-events';
 
 export const WEFT_VERSION = '0.1.0';
 
@@ -36,6 +38,10 @@ export interface RouterNodeOptions {
   plainUsers?: PlainUsers;
   /** Link-state timers (router helloIntervalSeconds etc.), in ms. */
   linkStateTimers?: Partial<LinkStateTimers>;
+  /** linkRoute entities (reference §6.1). */
+  linkRoutes?: LinkRouteConfig[];
+  /** router.allowResumableLinkRoute (default true). */
+  allowResumableLinkRoute?: boolean;
 }
 
 export interface RunningListener { spec: ListenerSpec; server: net.Server; port: number }
@@ -54,6 +60,8 @@ export class RouterNode {
   readonly mesh: Mesh | undefined;
   readonly interRouterConnections = new Set<InterRouterConnection>();
   readonly connectors = new Map<string, Connector>();
+  /** Link routes: their state (management lists it) and the links they route. */
+  readonly linkRoutes: LinkRoutes;
   private tagCounter = 0;
   private nextConnectionId = 1;
   private lastDropLogAt = 0;
@@ -68,6 +76,7 @@ export class RouterNode {
       routerLs: this.logging.module('ROUTER_LS'), routerHello: this.logging.module('ROUTER_HELLO'), connMgr: this.logging.module('CONN_MGR'),
     };
     this.addresses = new AddressTable<Consumer, InDelivery>({ routerId: this.id, mode: options.mode }, options.defaultDistribution ?? 'balanced', options.addresses ?? []);
+    this.linkRoutes = new LinkRoutes(this, options.linkRoutes, options.allowResumableLinkRoute ?? true);
     if (options.mode === 'interior') {
       this.mesh = new Mesh(this, options.linkStateTimers);
       this.mesh.start();
@@ -94,6 +103,7 @@ export class RouterNode {
   }
 
   remoteAddressAdded(key: string, router: string, hint: number | undefined): void {
+    if (this.linkRoutes.remoteAdded(key, router)) return;
     const address = this.addresses.obtain(key);
     const first = !address.hasDestinations;
     address.remotes.set(router, hint);
@@ -101,6 +111,7 @@ export class RouterNode {
   }
 
   remoteAddressRemoved(key: string, router: string): void {
+    if (this.linkRoutes.remoteRemoved(key, router)) return;
     const address = this.addresses.get(key);
     if (!address || !address.remotes.delete(router)) return;
     this.destinationsChanged(address);
@@ -111,6 +122,7 @@ export class RouterNode {
   }
 
   routerGone(router: string): void {
+    this.linkRoutes.routerGone(router);
     for (const address of [...this.addresses.values()]) {
       if (address.remotes.delete(router)) this.destinationsChanged(address);
     }
@@ -149,7 +161,7 @@ export class RouterNode {
     const peer = `${socket.remoteAddress}:${socket.remotePort}`;
     if (spec.role === 'inter-router') {
       const irc = new InterRouterConnection(this, id, false, spec.cost ?? 1, spec.linkCapacity, peer);
-      irc.connection = new Connection(socket, this.interRouterOptions(id, spec.cost ?? 1, spec, true), irc);
+      irc.connection = new Connection(socket, this.interRouterOptions(id, spec.cost ?? 1, spec, true), withLinkRoutes(this.linkRoutes, irc));
       this.interRouterConnections.add(irc);
       return;
     }
@@ -171,7 +183,7 @@ export class RouterNode {
       offeredCapabilities: ['ANONYMOUS-RELAY', 'qd.streaming-links'],
       properties: new AmqpMap([[sym('product'), 'weft'], [sym('version'), WEFT_VERSION], [sym('qd.conn-id'), int(id)]]),
       trace: this.frameTrace(id),
-    }, client);
+    }, withLinkRoutes(this.linkRoutes, client));
     this.connections.add(client);
   }
 
@@ -211,7 +223,7 @@ export class RouterNode {
       const peer = `${spec.host}:${spec.port}`;
       if (spec.role === 'inter-router') {
         const irc = new InterRouterConnection(this, id, true, spec.cost, spec.linkCapacity, peer);
-        irc.connection = new Connection(socket, this.interRouterOptions(id, spec.cost, spec, false, { host: spec.host, username: spec.saslUsername, password: spec.saslPassword }), irc);
+        irc.connection = new Connection(socket, this.interRouterOptions(id, spec.cost, spec, false, { host: spec.host, username: spec.saslUsername, password: spec.saslPassword }), withLinkRoutes(this.linkRoutes, irc));
         this.interRouterConnections.add(irc);
         return irc.connection;
       }
@@ -229,7 +241,7 @@ export class RouterNode {
         offeredCapabilities: ['ANONYMOUS-RELAY', 'qd.streaming-links'],
         properties: new AmqpMap([[sym('product'), 'weft'], [sym('version'), WEFT_VERSION], [sym('qd.conn-id'), int(id)]]),
         trace: this.frameTrace(id),
-      }, client);
+      }, withLinkRoutes(this.linkRoutes, client));
       this.connections.add(client);
       return client.connection;
     });
