@@ -107,7 +107,11 @@ export class RouteContainerPeer {
     container.on('sendable', (ctx: EventContext) => this.pump(addressOf(ctx.sender!)));
     container.on('sender_draining', (ctx: EventContext) => {
       // Whatever could be sent has been: the rest of the credit is given back.
-      setImmediate(() => { this.pump(addressOf(ctx.sender!)); ctx.sender!.set_drained(true); });
+      setImmediate(() => {
+        this.pump(addressOf(ctx.sender!));
+        ctx.sender!.set_drained(true);
+        (ctx.sender!.connection as unknown as { _register(): void })._register(); // rhea writes the flow only when woken
+      });
     });
     container.on('message', (ctx: EventContext) => this.onMessage(ctx));
     for (const outcome of ['accepted', 'rejected', 'released', 'modified'] as const) {
@@ -173,12 +177,25 @@ export class RouteContainerPeer {
   private pump(address: string): void {
     const queue = this.queues.get(address) ?? [];
     for (const s of this.senders.get(address) ?? []) {
-      while (queue.length > 0 && s.sendable()) {
+      while (queue.length > 0 && this.room(s) > 0) {
         const m = queue.shift()!;
         s.send(m.body, m.tag === undefined ? undefined : Buffer.from(m.tag));
+        this.handed.set(s, (this.handed.get(s) ?? 0) + 1);
       }
     }
     this.changed();
+  }
+
+  /** Messages handed to each sender's send(), written or not. */
+  private readonly handed = new WeakMap<Sender, number>();
+
+  /**
+   * Credit a sender has left. rhea counts credit down only when it writes a transfer, so
+   * sendable() stays true while messages wait inside rhea: subtract those (as rhea-broker.ts).
+   */
+  private room(s: Sender): number {
+    const c = s as unknown as { credit: number; delivery_count: number };
+    return s.sendable() ? c.credit - ((this.handed.get(s) ?? 0) - c.delivery_count) : 0;
   }
 
   private forget(link: Sender | Receiver): void {
