@@ -84,7 +84,9 @@ export class Session {
 
   releaseHandle(link: Link): void {
     if (this.links.get(link.handle) === link) this.links.delete(link.handle);
-    if (link.remoteDetached || !link.remoteAttach) this.forgetLink(link);
+    // A link detached before the peer answered its attach stays known by name: the late answer
+    // (and the detach after it) must find it rather than look like a new link.
+    if (link.remoteDetached) this.forgetLink(link);
   }
 
   forgetLink(link: Link): void {

@@ -32,6 +32,23 @@ describe('connection: what link routes need of the engine', () => {
     expect(pair.serverEvents.attaches).to.have.length(2);
   });
 
+  it('a link detached before the peer answered: the late answer and detach find it (not a new link)', async () => {
+    const pair = enginePair();
+    pair.serverEvents.answerAttach = undefined; // the server answers later
+    const session = pair.client.beginSession();
+    const s = pair.client.attachSender(session, 'early', { source: source('me'), target: target('q') });
+    await until(() => pair.serverEvents.attaches.length === 1, 'the attach at the server');
+    s.detach({ condition: 'x:changed-my-mind' });
+    await settle(5);
+    const theirs = pair.serverEvents.attaches[0];
+    theirs.attach({ source: theirs.remoteAttach!.source, target: theirs.remoteAttach!.target });
+    await until(() => pair.clientEvents.detaches.length === 1, 'the detach answer at the client');
+    expect(pair.clientEvents.attaches).to.deep.equal([s]); // the answer reached our link
+    expect(pair.clientEvents.detaches[0].link).to.equal(s);
+    expect(framesOf(pair.clientWrote(), 'attach')).to.have.length(1); // nothing answered as new
+    expect(session.findLink('early', true)).to.equal(undefined);
+  });
+
   it('deferDetachReply: the peer\'s detach is recorded and answered only when the router detaches', async () => {
     const pair = enginePair();
     const { sender, receiver } = await senderToServer(pair);
