@@ -168,8 +168,8 @@ export class RoutedLink {
       else link.detach(undefined, link.remoteDetach.closed ?? false);
     } else {
       if (link === this.tx) this.failCopies();
-      if (!other.localDetached) other.detach(lossError(link, error), true);
-      else answer(other);
+      if (other.remoteDetached) answer(other); // its peer was leaving anyway: just answer
+      else if (!other.localDetached) other.detach(lossError(link, error), true);
     }
     this.maybeFinished();
   }
@@ -205,9 +205,9 @@ function answer(link: Link): void {
   if (link.remoteDetached && !link.localDetached) link.detach(undefined, link.remoteDetach?.closed ?? true);
 }
 
-/** Detached by us, and its peer has answered or cannot any more. */
+/** Nothing more can pass on it: detached both ways, or its session or connection is gone. */
 function gone(link: Link): boolean {
-  return link.localDetached && (link.remoteDetached || link.connection.closed || link.session.remoteEnded || link.session.localEnded);
+  return (link.localDetached && link.remoteDetached) || link.connection.closed || link.session.remoteEnded || link.session.localEnded;
 }
 
 /**
