@@ -10,9 +10,9 @@ import { Mesh, startMesh } from './mesh';
 import { closeConnection, nextEvent, rheaConnect } from './rhea-client';
 import { waitFor } from './router-process';
 
-/** A route-container connector to a broker on 127.0.0.1. */
-export function brokerConnector(port: number, name = 'broker', extra = ''): string {
-  return `connector {\n    name: ${name}\n    host: 127.0.0.1\n    port: ${port}\n    role: route-container\n    saslMechanisms: ANONYMOUS\n    initialReconnectDelay: 100\n    maxReconnectDelay: 500\n${extra}}\n`;
+/** A route-container connector to a broker on 127.0.0.1 (SASL ANONYMOUS unless `sasl` says otherwise). */
+export function brokerConnector(port: number, name = 'broker', sasl = '    saslMechanisms: ANONYMOUS\n'): string {
+  return `connector {\n    name: ${name}\n    host: 127.0.0.1\n    port: ${port}\n    role: route-container\n${sasl}    initialReconnectDelay: 100\n    maxReconnectDelay: 500\n}\n`;
 }
 
 /** linkRoute entries in both directions for `prefix` (or a pattern), activated by a connection name. */
