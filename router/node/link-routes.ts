@@ -8,7 +8,7 @@ import type { Link, LocalAttach } from '../amqp/link';
 import { ErrorCondition, symbolList } from '../amqp/performatives';
 import { classifyInterRouterAttach } from '../mesh/inter-router-links';
 import { TREATMENT_HINTS } from '../core/linkstate';
-import { ActivationChange, LinkRouteConfig, LinkRouteTable, isLinkRouteKey } from '../core/link-route-table';
+import { ActivationChange, LinkRouteAddress, LinkRouteConfig, LinkRouteTable, isLinkRouteKey } from '../core/link-route-table';
 import { ClientConnection } from './client-connection';
 import type { InterRouterConnection } from './inter-router-connection';
 import { forwardTerminus, routingAddress, survivesDisconnect, toExternal, withAddress } from './link-route-termini';
@@ -97,41 +97,46 @@ export class LinkRoutes {
 
     const incoming = !link.isSender; // the peer sends: `in` routes
     const address = routingAddress(a, incoming);
-    if (address === undefined) return false;
-    const lr = this.table.match(address, incoming ? 'in' : 'out');
+    const lr = address === undefined ? undefined : this.table.match(address, incoming ? 'in' : 'out');
     if (!lr) return false;
-
     if (!this.allowResumable && survivesDisconnect(incoming ? a.target : a.source)) return this.refuse(link, from, LINK_EXPIRATION);
+
     // On the first router the name gets the client's container-id: names stay unique beyond it.
     const name = from instanceof ClientConnection ? `${link.name}@${from.connection.remoteContainerId ?? ''}` : link.name;
-    const local = lr.pickLocal(from instanceof ClientConnection ? from : undefined);
-    let far: FarLink;
-    let toward: string;
-    if (local) {
-      const { session, dedicated } = routedLinkSession(local.conn.connection, false, name, incoming);
-      const c = local.route.config;
-      far = { session, dedicated, name, attach: farAttach(link), rewrite: undefined };
-      if (c.addExternalPrefix !== undefined || c.delExternalPrefix !== undefined) {
-        const prefixes = { add: c.addExternalPrefix, del: c.delExternalPrefix };
-        const which = incoming ? 'target' : 'source';
-        const ext = toExternal(far.attach[which]?.address, prefixes);
-        far.attach[which] = withAddress(far.attach[which], ext.address);
-        far.rewrite = { terminus: which, prefixes, stripped: ext.stripped };
-      }
-      toward = `[C${local.conn.id}] (${local.conn.spec.name})`;
-    } else {
-      const arrival = from instanceof ClientConnection ? undefined : from;
-      const router = lr.pickRemote((r) => this.nextHop(r, arrival) !== undefined);
-      const next = router === undefined ? undefined : this.nextHop(router, arrival);
-      if (!next) return this.refuse(link, from, NO_ROUTE);
-      const { session, dedicated } = routedLinkSession(next.connection, true, name, incoming);
-      far = { session, dedicated, name, attach: farAttach(link) };
-      toward = `router ${router} via [C${next.id}]`;
-    }
-    const routed = new RoutedLink(link, far, (r) => this.links.delete(r));
+    const far = this.towardContainer(lr, link, from, name) ?? this.towardRouter(lr, link, from, name);
+    if (!far) return this.refuse(link, from, NO_ROUTE);
+    const routed = new RoutedLink(link, far.link, (r) => this.links.delete(r));
     this.links.add(routed);
-    this.log.debug(`[C${from.id}] link ${link.name} (${incoming ? 'in' : 'out'} ${address}) routed by ${lr.key} to ${toward}`);
+    this.log.debug(`[C${from.id}] link ${link.name} (${incoming ? 'in' : 'out'} ${address}) routed by ${lr.key} to ${far.toward}`);
     return true;
+  }
+
+  /** A local route-container connection (round-robin), with the route's external-prefix rewrite. */
+  private towardContainer(lr: LinkRouteAddress<ClientConnection>, link: Link, from: ClientConnection | InterRouterConnection, name: string): { link: FarLink; toward: string } | undefined {
+    const local = lr.pickLocal(from instanceof ClientConnection ? from : undefined);
+    if (!local) return undefined;
+    const incoming = !link.isSender;
+    const { session, dedicated } = routedLinkSession(local.conn.connection, false, name, incoming);
+    const far: FarLink = { session, dedicated, name, attach: farAttach(link) };
+    const c = local.route.config;
+    if (c.addExternalPrefix !== undefined || c.delExternalPrefix !== undefined) {
+      const prefixes = { add: c.addExternalPrefix, del: c.delExternalPrefix };
+      const which = incoming ? 'target' : 'source';
+      const ext = toExternal(far.attach[which]?.address, prefixes);
+      far.attach[which] = withAddress(far.attach[which], ext.address);
+      far.rewrite = { terminus: which, prefixes, stripped: ext.stripped };
+    }
+    return { link: far, toward: `[C${local.conn.id}] (${local.conn.spec.name})` };
+  }
+
+  /** A router advertising the route (round-robin), through the connection toward it. */
+  private towardRouter(lr: LinkRouteAddress<ClientConnection>, link: Link, from: ClientConnection | InterRouterConnection, name: string): { link: FarLink; toward: string } | undefined {
+    const arrival = from instanceof ClientConnection ? undefined : from;
+    const router = lr.pickRemote((r) => this.nextHop(r, arrival) !== undefined);
+    const next = router === undefined ? undefined : this.nextHop(router, arrival);
+    if (!next) return undefined;
+    const { session, dedicated } = routedLinkSession(next.connection, true, name, !link.isSender);
+    return { link: { session, dedicated, name, attach: farAttach(link) }, toward: `router ${router} via [C${next.id}]` };
   }
 
   /** The inter-router connection toward `router`, if it is up and not the one the attach came by. */

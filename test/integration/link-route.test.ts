@@ -4,7 +4,9 @@
 //   client ── R1 ── R2 ── R3 ══ broker
 //
 // The client's links reach the broker's queues as if attached to it: what it sends lands in
-// the queue (outcomes come back from the broker), what it receives comes from the queue.
+// the queue (outcomes come back from the broker), what it receives comes from the queue; drain,
+// refusals and transactions (a $coordinator link route) are the broker's; killing the broker
+// detaches the client's links with qd:routed-link-lost.
 
 import type { EventEmitter } from 'node:events';
 import { expect } from 'chai';
