@@ -8,7 +8,7 @@
 
 import { expect } from 'chai';
 import { Connection, ConnectionEvents } from '../../../router/amqp/connection';
-import { OutDelivery } from '../../../router/amqp/delivery';
+import { OutDelivery, PayloadSource } from '../../../router/amqp/delivery';
 import type { Link, ReceiverLink, SenderLink } from '../../../router/amqp/link';
 import { Accepted, DeliveryState, Descriptor, rejected } from '../../../router/amqp/performatives';
 import { forwardTerminus } from '../../../router/node/link-route-termini';
@@ -23,7 +23,7 @@ interface Setup {
   routed: RoutedLink[]; finished: RoutedLink[];
 }
 
-function setup(): Setup {
+function setup(maxFrameSize?: number): Setup {
   const routed: RoutedLink[] = [];
   const finished: RoutedLink[] = [];
   const far: { c?: Connection } = {}; // made after the events that use it
@@ -50,11 +50,11 @@ function setup(): Setup {
   const [farEnd, brokerEnd] = duplexPair();
   const clientEvents = new Recorder();
   const brokerEvents = new Recorder();
-  const routerNear = new Connection(nearEnd, { server: true, containerId: 'router' }, routerEvents);
-  const routerFar = new Connection(farEnd, { server: false, containerId: 'router' }, routerEvents);
+  const routerNear = new Connection(nearEnd, { server: true, containerId: 'router', maxFrameSize }, routerEvents);
+  const routerFar = new Connection(farEnd, { server: false, containerId: 'router', maxFrameSize }, routerEvents);
   far.c = routerFar;
-  const client = new Connection(clientEnd, { server: false, containerId: 'client' }, clientEvents);
-  const broker = new Connection(brokerEnd, { server: true, containerId: 'broker' }, brokerEvents);
+  const client = new Connection(clientEnd, { server: false, containerId: 'client', maxFrameSize }, clientEvents);
+  const broker = new Connection(brokerEnd, { server: true, containerId: 'broker', maxFrameSize }, brokerEvents);
   return { client, clientEvents, broker, brokerEvents, brokerEnd, routerNear, routerFar, routed, finished };
 }
 
@@ -92,6 +92,41 @@ describe('routed link (link routes): two engine connections joined', () => {
     expect(Buffer.from(outs[1].remoteState!.raw).equals(rejected('b:no', 'not here').raw)).to.equal(true);
     // The credit the client sees is what the broker gave, less what went.
     expect(sender.linkCredit).to.equal(1);
+  });
+
+  it('a message is streamed on frame by frame, and an abort from the client is passed on to the broker', async () => {
+    const s = setup(512);
+    const { sender, brokerReceiver } = await clientSender(s);
+    brokerReceiver.setCredit(2);
+    await until(() => sender.linkCredit === 2, 'credit');
+    const src: PayloadSource = { chunks: [Buffer.alloc(1500, 0x61)], chunkBase: 0, complete: false, aborted: false };
+    sender.send(new OutDelivery(sender, src, Buffer.from('big'), false));
+    // Not complete at the client, yet its frames are already at the broker.
+    await until(() => s.brokerEvents.transferCalls.length >= 3, 'the first frames at the broker');
+    expect(s.brokerEvents.messages).to.have.length(0);
+    src.aborted = true;
+    s.client.wake(sender);
+    await until(() => s.brokerEvents.aborted.length === 1, 'the abort at the broker');
+    expect(s.brokerEvents.aborted[0].tag.toString()).to.equal('big');
+    expect(s.routerNear.heldBytes + s.routerFar.heldBytes).to.equal(0);
+    sender.send(new OutDelivery(sender, message('next'), Buffer.from('n'), false));
+    await until(() => s.brokerEvents.messages.length === 1, 'the next message');
+  });
+
+  it('settle mode second: the broker\'s unsettled outcome, then the client\'s settlement, pass through', async () => {
+    const s = setup();
+    const { sender, brokerReceiver } = await clientSender(s);
+    brokerReceiver.setCredit(1);
+    await until(() => sender.linkCredit === 1, 'credit');
+    const out = new OutDelivery(sender, message('second'), Buffer.from('s'), false);
+    sender.send(out);
+    await until(() => s.brokerEvents.messages.length === 1, 'the message');
+    s.brokerEvents.messages[0].delivery.settle(Accepted, false); // outcome, not settled
+    await until(() => out.remoteState !== undefined, 'the outcome at the client');
+    expect(out.remoteSettled).to.equal(false);
+    out.settle();
+    await until(() => s.brokerEvents.senderSettled.length === 1, 'the client\'s settlement at the broker');
+    expect(s.brokerEvents.senderSettled[0].settled).to.equal(true);
   });
 
   it('credit and drain go from the client receiver to the broker sender; the broker\'s drained answer comes back', async () => {
