@@ -227,14 +227,14 @@ export class Connection {
 
   attachSender(session: Session, name: string, local: Parameters<Link['attach']>[0]): SenderLink {
     const l = new SenderLink(session, name);
-    session.linksByName.set(name, l);
+    session.addLink(l);
     l.attach(local);
     return l;
   }
 
   attachReceiver(session: Session, name: string, local: Parameters<Link['attach']>[0]): ReceiverLink {
     const l = new ReceiverLink(session, name);
-    session.linksByName.set(name, l);
+    session.addLink(l);
     l.attach(local);
     return l;
   }
@@ -544,11 +544,12 @@ export class Connection {
 
   private onAttach(s: Session, a: Attach): void {
     if (s.remoteLinks.has(a.handle)) throw new ProtocolError('amqp:session:handle-in-use', `handle ${a.handle} is in use`);
-    let link = s.linksByName.get(a.name);
-    const ours = link !== undefined && link.localAttached && !link.remoteAttach && link.isSender === a.role;
+    // The peer's role is the opposite of ours: a receiver (role true) answers our sender.
+    let link = s.findLink(a.name, a.role);
+    const ours = link !== undefined && link.localAttached && !link.remoteAttach;
     if (!ours) {
       link = a.role ? new SenderLink(s, a.name) : new ReceiverLink(s, a.name);
-      s.linksByName.set(a.name, link);
+      s.addLink(link);
     }
     link = link!;
     link.remoteAttach = a;
@@ -563,9 +564,11 @@ export class Connection {
     const link = s.remoteLinks.get(dt.handle);
     if (!link) throw new ProtocolError('amqp:session:unattached-handle', `detach of unattached handle ${dt.handle}`);
     link.remoteDetached = true;
+    link.remoteDetach = dt;
     s.forgetLink(link);
     this.linkGone(link, dt.error, true);
-    if (!link.localDetached) link.detach(undefined, dt.closed ?? false);
+    // A proxied link (link routes) answers once the far side has answered.
+    if (!link.localDetached && !link.deferDetachReply) link.detach(undefined, dt.closed ?? false);
   }
 
   /** Reports a link's end to the router once. */

@@ -38,6 +38,8 @@ export class InDelivery implements PayloadSource {
   context: unknown = undefined;
   /** Bytes held and counted against the connection. */
   held = 0;
+  /** The state the sender put on its transfer (e.g. transactional-state), relayed by link routes. */
+  state: DeliveryState | undefined = undefined;
 
   constructor(
     readonly link: ReceiverLink,
@@ -112,6 +114,9 @@ export class OutDelivery {
   remoteSettled = false;
   localSettled = false;
   context: unknown = undefined;
+  /** A state sent on the first transfer frame (link routes relay the sender's, e.g. transactional-state). */
+  state: DeliveryState | undefined = undefined;
+  stateSent = false;
 
   constructor(
     readonly link: SenderLink,
@@ -187,6 +192,12 @@ export class OutDelivery {
     }
     s.readerMoved?.();
     return n;
+  }
+
+  /** Tells the receiver a new state without settling (a sender's transactional work, relayed). */
+  updateState(state: DeliveryState): void {
+    if (this.localSettled || this.settled || this.id < 0 || this.remoteSettled) return;
+    this.link.session.queueDisposition(false, this.id, false, state);
   }
 
   /** Settles locally (tells the receiver when it has not settled yet). */

@@ -2,7 +2,7 @@
 // its queued deliveries as credit, the session window and the socket allow; a receiver link
 // grants credit when the router says so.
 
-import { Attach, Descriptor, ErrorCondition, Terminus } from './performatives';
+import { Attach, Descriptor, Detach, ErrorCondition, Terminus } from './performatives';
 import { InDelivery, OutDelivery } from './delivery';
 import { serialAdd, serialDiff } from './serial';
 import type { Session } from './session';
@@ -38,6 +38,10 @@ export abstract class Link {
   localAttached = false;
   localDetached = false;
   remoteDetached = false;
+  /** The peer's detach frame (its error and `closed`), once it came. */
+  remoteDetach: Detach | undefined = undefined;
+  /** The peer's detach is answered by the router (link routes answer once the far side has). */
+  deferDetachReply = false;
   deliveryCount = 0;
   linkCredit = 0;
   /** The router's state for this link. */
@@ -112,6 +116,12 @@ export class SenderLink extends Link {
   /** Deliveries waiting for credit or for their frames to be written; head first. */
   readonly queue: OutDelivery[] = [];
   drain = false;
+  /**
+   * Link routes: a drain is the far sender's to answer. It completes (credit used up, flow with
+   * drain sent) only after `releaseDrain()`, never because nothing is queued here.
+   */
+  relayDrain = false;
+  private drainReleased = false;
   /** Queued in the connection's list of links with frames to write. */
   wakeScheduled = false;
 
@@ -128,11 +138,23 @@ export class SenderLink extends Link {
     const theirCount = deliveryCount ?? 0; // absent only before the first flow: initial count is ours
     this.linkCredit = Math.max(0, serialDiff(serialAdd(theirCount, linkCredit), this.deliveryCount));
     this.drain = drain;
+    this.drainReleased = false; // a new request waits for its own answer
+  }
+
+  /** The far sender drained (relayDrain): report it once what it sent before is written. */
+  releaseDrain(): void {
+    if (!this.drain) return;
+    this.drainReleased = true;
+    this.session.connection.wake(this);
   }
 
   /** Uses up remaining credit when draining with nothing to send, and reports it. */
   completeDrain(): void {
     if (!this.drain || this.queue.length > 0) return;
+    if (this.relayDrain) {
+      if (!this.drainReleased) return;
+      this.drainReleased = false;
+    }
     this.deliveryCount = serialAdd(this.deliveryCount, this.linkCredit);
     this.linkCredit = 0;
     this.session.queueFlow(this); // the flow clears `drain` when it is written

@@ -2,7 +2,7 @@
 // session window and the socket allow. Frames never exceed the negotiated max-frame-size; a
 // delivery still arriving is streamed on as its bytes come in.
 
-import { Descriptor } from './performatives';
+import { DeliveryState, Descriptor } from './performatives';
 import { OutDelivery } from './delivery';
 import { SenderLink } from './link';
 import { serialAdd } from './serial';
@@ -61,7 +61,8 @@ function writeTransfer(c: Connection, link: SenderLink, d: OutDelivery, more: bo
   const w = c.writer;
   const e = w.enc;
   const start = w.begin(link.session.channel);
-  e.ensure(48 + d.tagLength + n);
+  const state = stateToWrite(d);
+  e.ensure(48 + d.tagLength + n + (state ? state.raw.length : 0));
   const b = e.buf;
   let p = e.pos;
   b[p++] = T.described; b[p++] = T.smallulong; b[p++] = Descriptor.transfer;
@@ -81,6 +82,12 @@ function writeTransfer(c: Connection, link: SenderLink, d: OutDelivery, more: bo
   if (aborted) {
     b[p++] = T.false; b[p++] = T.null; b[p++] = T.null; b[p++] = T.null; b[p++] = T.true;
     count = 10;
+  } else if (state) {
+    // more, rcv-settle-mode (null), state: the sender's state rides on the first frame.
+    d.stateSent = true;
+    b[p++] = more ? T.true : T.false; b[p++] = T.null;
+    state.raw.copy(b, p); p += state.raw.length;
+    count = 8;
   } else if (more) { b[p++] = T.true; count = 6; }
   b[sizeAt] = p - countAt;
   b[countAt] = count;
@@ -95,7 +102,17 @@ function writeTransfer(c: Connection, link: SenderLink, d: OutDelivery, more: bo
 
 /** Bytes of the transfer performative as writeTransfer writes it (with `more`, the larger case). */
 function transferSize(handle: number, d: OutDelivery): number {
-  return 7 + uintSize(handle) + uintSize(d.id) + 2 + d.tagLength + uintSize(d.messageFormat) + 1;
+  const state = stateToWrite(d);
+  return 7 + uintSize(handle) + uintSize(d.id) + 2 + d.tagLength + uintSize(d.messageFormat) + 1 + (state ? 1 + state.raw.length : 0);
+}
+
+/** Largest state put on a transfer: the performative is a list8 (a transactional-state is ~30 bytes). */
+const MAX_TRANSFER_STATE = 160;
+
+/** The state still to be sent on this delivery's first frame, if any. */
+function stateToWrite(d: OutDelivery): DeliveryState | undefined {
+  const state = d.state;
+  return state !== undefined && !d.stateSent && state.raw.length <= MAX_TRANSFER_STATE ? state : undefined;
 }
 
 function uintSize(v: number): number {

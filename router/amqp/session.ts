@@ -11,6 +11,9 @@ import type { Connection } from './connection';
 
 const MAX_WINDOW = 2147483647;
 
+/** Key of `linksByName`: a link is identified by its name and its direction (part 2 §2.6.1). */
+function linkKey(name: string, isSender: boolean): string { return (isSender ? 'S' : 'R') + name; }
+
 interface PendingDisposition { role: boolean; id: number; settled: boolean; state: DeliveryState | undefined }
 
 export class Session {
@@ -21,6 +24,7 @@ export class Session {
   /** Links by local handle and by the peer's handle. */
   readonly links = new Map<number, Link>();
   readonly remoteLinks = new Map<number, Link>();
+  /** Links by name and role (a link is named per direction: a sender and a receiver may share a name). */
   readonly linksByName = new Map<string, Link>();
   readonly unsettledIn = new Map<number, InDelivery>();
   readonly unsettledOut = new Map<number, OutDelivery>();
@@ -80,13 +84,22 @@ export class Session {
 
   releaseHandle(link: Link): void {
     if (this.links.get(link.handle) === link) this.links.delete(link.handle);
-    if (link.remoteDetached || !link.remoteAttach) this.forgetLink(link);
+    // A link detached before the peer answered its attach stays known by name: the late answer
+    // (and the detach after it) must find it rather than look like a new link.
+    if (link.remoteDetached) this.forgetLink(link);
   }
 
   forgetLink(link: Link): void {
     if (this.remoteLinks.get(link.remoteHandle) === link) this.remoteLinks.delete(link.remoteHandle);
-    if (this.linksByName.get(link.name) === link) this.linksByName.delete(link.name);
+    const key = linkKey(link.name, link.isSender);
+    if (this.linksByName.get(key) === link) this.linksByName.delete(key);
   }
+
+  /** Registers a link we attach, so that the peer's answer finds it. */
+  addLink(link: Link): void { this.linksByName.set(linkKey(link.name, link.isSender), link); }
+
+  /** Our link of that name and role (`isSender` is our side's role), if any. */
+  findLink(name: string, isSender: boolean): Link | undefined { return this.linksByName.get(linkKey(name, isSender)); }
 
   // ---- incoming frames ----
 
@@ -160,6 +173,7 @@ export class Session {
       if (!d.remoteSettled) this.unsettledIn.set(d.id, d);
       else d.localSettled = true;
     }
+    if (t.state !== undefined) d.state = t.state;
     if (t.aborted) {
       d.aborted = true;
       d.complete = true;

@@ -37,6 +37,11 @@ export function nodeFromConfig(config: LoadedConfig, logging = loggingFromConfig
       name: a.name, address: a.address, direction: a.direction, phase: a.phase, connection: a.connection,
       containerId: a.containerId, externalAddress: a.externalAddress, fallback: a.fallback,
     })),
+    linkRoutes: config.linkRoutes.map((l) => ({
+      name: l.name, prefix: l.prefix, pattern: l.pattern, direction: l.direction, connection: l.connection, containerId: l.containerId,
+      addExternalPrefix: l.addExternalPrefix, delExternalPrefix: l.delExternalPrefix,
+    })),
+    allowResumableLinkRoute: r.allowResumableLinkRoute,
   });
   startManagement(node, config); // AMQP management ($management): router/management
   return node;

@@ -60,6 +60,9 @@ export class InterRouterConnection implements ConnectionEvents, Peer {
     readonly peerAddress: string,
   ) {}
 
+  /** Both control links are attached: endpoint attaches (link routes) are allowed from now on (reference §2.5). */
+  get ready(): boolean { return this.up; }
+
   get cost(): number {
     const theirs = this.connection.remoteProperties?.get('qd.inter-router-cost');
     const n = theirs instanceof Typed && theirs.type === 'int' ? theirs.number : 1;
@@ -87,7 +90,7 @@ export class InterRouterConnection implements ConnectionEvents, Peer {
     const a = link.remoteAttach!;
     const kind = classifyInterRouterAttach(a);
     if (kind === 'none') {
-      // Endpoint links on an inter-router connection are link routes (a later issue).
+      // Link-routed attaches are taken before this (link-route-events.ts) once we are ready.
       link.refuse({ condition: 'qd:connection-role', description: 'Link endpoint on an inter-router connection' });
       return;
     }

@@ -32,6 +32,8 @@ import { AutoLinks } from './auto-links';
 import { Originator } from './originator';
 import { ConfigEntities } from './config-entities';
 import { sweepStats } from './stats-sweep';
+import { LinkRoutes, LinkRouteConfig } from './link-routes';
+import { withLinkRoutes } from './link-route-events';
 
 export const WEFT_VERSION = '0.1.0';
 
@@ -51,6 +53,10 @@ export interface RouterNodeOptions {
   metricsAddressLimit?: number;
   /** autoLink entities (reference §6.2). */
   autoLinks?: AutoLinkConfig[];
+  /** linkRoute entities (reference §6.1). */
+  linkRoutes?: LinkRouteConfig[];
+  /** router.allowResumableLinkRoute (default true). */
+  allowResumableLinkRoute?: boolean;
 }
 
 export interface RunningListener { spec: ListenerSpec; server: net.Server; port: number }
@@ -83,6 +89,8 @@ export class RouterNode {
   private readonly sweepTimer: NodeJS.Timeout;
   /** Connections accepted on listeners since start (policy's connectionsProcessed). */
   connectionsAccepted = 0;
+  /** Link routes: their state (management lists it) and the links they route. */
+  readonly linkRoutes: LinkRoutes;
   private tagCounter = 0;
   private nextConnectionId = 1;
   private lastDropLogAt = 0;
@@ -99,6 +107,7 @@ export class RouterNode {
     this.addresses = new AddressTable<Consumer, InDelivery, InProcessEndpoint>({ routerId: this.id, mode: options.mode }, options.defaultDistribution ?? 'balanced', options.addresses ?? []);
     this.sweepTimer = setInterval(() => sweepStats(this, Math.floor(Date.now() / 1000)), 1000);
     this.sweepTimer.unref();
+    this.linkRoutes = new LinkRoutes(this, options.linkRoutes, options.allowResumableLinkRoute ?? true);
     if (options.mode === 'interior') {
       this.mesh = new Mesh(this, options.linkStateTimers);
       this.mesh.start();
@@ -137,6 +146,7 @@ export class RouterNode {
   }
 
   remoteAddressAdded(key: string, router: string, hint: number | undefined): void {
+    if (this.linkRoutes.remoteAdded(key, router)) return;
     const address = this.addresses.obtain(key);
     const first = !address.hasDestinations;
     address.remotes.set(router, hint);
@@ -144,6 +154,7 @@ export class RouterNode {
   }
 
   remoteAddressRemoved(key: string, router: string): void {
+    if (this.linkRoutes.remoteRemoved(key, router)) return;
     const address = this.addresses.get(key);
     if (!address || !address.remotes.delete(router)) return;
     this.destinationsChanged(address);
@@ -162,6 +173,7 @@ export class RouterNode {
   }
 
   routerGone(router: string): void {
+    this.linkRoutes.routerGone(router);
     for (const address of [...this.addresses.values()]) {
       if (address.remotes.delete(router)) this.destinationsChanged(address);
     }
@@ -224,7 +236,7 @@ export class RouterNode {
     logAccepted(this, id, spec, peer); // connection-log.ts
     if (spec.role === 'inter-router') {
       const irc = new InterRouterConnection(this, id, false, spec.cost ?? 1, spec.linkCapacity, peer);
-      irc.connection = new Connection(socket, this.interRouterOptions(id, spec.cost ?? 1, spec, true), irc);
+      irc.connection = new Connection(socket, this.interRouterOptions(id, spec.cost ?? 1, spec, true), withLinkRoutes(this.linkRoutes, irc));
       this.interRouterConnections.add(irc);
       return;
     }
@@ -246,7 +258,7 @@ export class RouterNode {
       offeredCapabilities: ['ANONYMOUS-RELAY', 'qd.streaming-links'],
       properties: new AmqpMap([[sym('product'), 'weft'], [sym('version'), WEFT_VERSION], [sym('qd.conn-id'), int(id)]]),
       trace: this.frameTrace(id),
-    }, client);
+    }, withLinkRoutes(this.linkRoutes, client));
     this.connections.add(client);
   }
 
@@ -287,7 +299,7 @@ export class RouterNode {
       const peer = `${url.host}:${url.port}`;
       if (spec.role === 'inter-router') {
         const irc = new InterRouterConnection(this, id, true, spec.cost, spec.linkCapacity, peer);
-        irc.connection = new Connection(socket, this.interRouterOptions(id, spec.cost, spec, false, { host: url.host, username: spec.saslUsername, password: spec.saslPassword }), irc);
+        irc.connection = new Connection(socket, this.interRouterOptions(id, spec.cost, spec, false, { host: url.host, username: spec.saslUsername, password: spec.saslPassword }), withLinkRoutes(this.linkRoutes, irc));
         irc.connectorName = spec.name;
         this.interRouterConnections.add(irc);
         return irc.connection;
@@ -306,7 +318,7 @@ export class RouterNode {
         offeredCapabilities: ['ANONYMOUS-RELAY', 'qd.streaming-links'],
         properties: new AmqpMap([[sym('product'), 'weft'], [sym('version'), WEFT_VERSION], [sym('qd.conn-id'), int(id)]]),
         trace: this.frameTrace(id),
-      }, client);
+      }, withLinkRoutes(this.linkRoutes, client));
       this.connections.add(client);
       return client.connection;
     });

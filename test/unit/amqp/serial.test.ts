@@ -65,7 +65,7 @@ describe('engine: delivery-ids and delivery-count wrapping past 2^32', () => {
     // A sender whose initial-delivery-count is 0xFFFFFFF0.
     const sender = new SenderLink(session, 'wrapping');
     sender.deliveryCount = 0xfffffff0;
-    session.linksByName.set(sender.name, sender);
+    session.addLink(sender);
     sender.attach({ source: source('c'), target: target('wrap') });
 
     await until(() => sender.remoteAttach, 'the attach answer');
