@@ -94,3 +94,31 @@ export function recordFlows(r: Receiver): FlowSeen[] {
   };
   return flows;
 }
+
+/**
+ * How a peer refused a link: by the spec, an attach (null terminus) and a detach with the error;
+ * RabbitMQ 3.10 ends the link's session instead and sends neither. `opened`: an attach came back.
+ */
+export interface Refusal { by: 'detach' | 'end'; opened: boolean; condition?: string; description?: string }
+
+export function refusal(link: Sender | Receiver, timeoutMs = 5000): Promise<Refusal> {
+  const role = link.is_sender() ? 'sender' : 'receiver';
+  let opened = false;
+  return new Promise((resolve, reject) => {
+    const done = (by: Refusal['by'], error: { condition?: string; description?: string } | undefined): void => {
+      clearTimeout(timer);
+      link.removeListener(`${role}_close`, onDetach);
+      link.session.removeListener('session_close', onEnd);
+      resolve({ by, opened, condition: error?.condition, description: error?.description });
+    };
+    const onDetach = (): void => done('detach', link.error as Refusal | undefined);
+    const onEnd = (): void => done('end', link.session.error as Refusal | undefined);
+    // Listeners keep rhea from raising the peer's error on the container, where nobody listens.
+    link.on(`${role}_error`, () => undefined);
+    link.once(`${role}_open`, () => { opened = true; });
+    link.once(`${role}_close`, onDetach);
+    link.session.on('session_error', () => undefined);
+    link.session.once('session_close', onEnd);
+    const timer = setTimeout(() => reject(new Error(`${role} ${link.name}: neither detached nor ended within ${timeoutMs} ms`)), timeoutMs);
+  });
+}
