@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `npm run setup`: everything the tests and the bench need on a Debian machine, idempotent.
 #   1. npm ci, when node_modules is missing or older than package-lock.json
-#   2. the Debian packages below, each installed through apt only when missing
+#   2. the Debian packages below, each installed through apt only when missing; services they
+#      bring (rabbitmq-server, epmd) are kept from starting: tests run their own on private ports
 #   3. the bench's C load generator, dist/loadgen/weft-loadgen
 # Runs unattended (CI=true, no stdin). WEFT_SETUP_DRY_RUN=1 prints what it would do.
 set -euo pipefail
@@ -15,6 +16,7 @@ APT_PACKAGES=(
   make
   pkg-config                     # finds Proton's compiler flags
   docker-compose                 # validates docker-compose.yml (`docker-compose config`); no engine runs here
+  rabbitmq-server                # interop tests: RabbitMQ 3.10 with its AMQP 1.0 plugin, started by the tests
 )
 # ------------------------------------------------------------------------------------------
 
@@ -60,7 +62,24 @@ else
   apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ${missing[*]}"
   fi
   run "${as_root[@]}" apt-get update
+  # Debian's postinst scripts start what they install (RabbitMQ on 0.0.0.0:5672, epmd on 4369)
+  # through invoke-rc.d, which asks policy-rc.d first: without one, lend one that says no (101).
+  policy=/usr/sbin/policy-rc.d
+  if [[ ! -e $policy && -z "$dry_run" ]]; then
+    printf '#!/bin/sh\n# weft setup.sh: no service starts during this install\nexit 101\n' | "${as_root[@]}" tee "$policy" >/dev/null
+    "${as_root[@]}" chmod 755 "$policy"
+    trap '"${as_root[@]}" rm -f "$policy"' EXIT
+  fi
   run "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
+  # A policy that was already there may have let them start, and a boot must not start them.
+  if [[ " ${missing[*]} " == *" rabbitmq-server "* ]]; then
+    if [[ -d /run/systemd/system ]]; then
+      run "${as_root[@]}" systemctl disable --now rabbitmq-server.service epmd.socket epmd.service || true
+    else
+      run "${as_root[@]}" update-rc.d rabbitmq-server disable || true
+      if [[ -s /run/rabbitmq/pid ]]; then run "${as_root[@]}" /etc/init.d/rabbitmq-server stop || true; fi
+    fi
+  fi
   if [[ -z "$dry_run" ]]; then
     for pkg in "${missing[@]}"; do installed "$pkg" || die "$pkg is still not installed"; done
   fi

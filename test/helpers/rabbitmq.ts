@@ -4,7 +4,8 @@
 //
 //   const rabbit = await RabbitMq.start({ name: 'master' });
 //   ... connect an AMQP 1.0 client to rabbit.port (AMQP 1.0 shares the AMQP 0-9-1 port) ...
-//   await rabbit.restart();   // killed abruptly, then back on the same ports: durable queues survive
+//   await rabbit.restart();   // killed abruptly, then back on the same ports and data
+//   await rabbit.restart({ clean: true });   // a clean stop first: durable queues surely survive
 //   await rabbit.stop();      // node and epmd killed, folder removed
 //
 // The node runs in the foreground under the Debian start script, in its own process group; the
@@ -90,9 +91,29 @@ export class RabbitMq {
     signal(-node.pid!, 'SIGKILL');
   }
 
-  /** Kills the node and starts it again on the same ports and data (durable queues survive). */
-  async restart(): Promise<void> {
-    await this.kill();
+  /**
+   * Stops the node cleanly (SIGTERM: RabbitMQ shuts down in order and syncs its data), within
+   * `timeoutMs`, after which it is killed. Its data and epmd stay.
+   */
+  async shutdown(timeoutMs = 30_000): Promise<void> {
+    const node = this.node;
+    if (!node) return;
+    // The start script traps TERM and passes it to the VM, whose RabbitMQ then stops in order.
+    signal(node.pid!, 'SIGTERM');
+    const timer = setTimeout(() => void this.kill(), timeoutMs);
+    await this.nodeExited;
+    clearTimeout(timer);
+    this.node = undefined;
+    signal(-node.pid!, 'SIGKILL');
+  }
+
+  /**
+   * Starts the node again on the same ports and data, after kill() (the default: abruptly, as a
+   * crash) or shutdown() (`{ clean: true }`). Durable queues and persistent messages survive a
+   * clean stop; after a kill, one declared just before it was seen lost (about 1 run in 7).
+   */
+  async restart(options: { clean?: boolean } = {}): Promise<void> {
+    if (options.clean) await this.shutdown(); else await this.kill();
     await this.startNode();
   }
 
