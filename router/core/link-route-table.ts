@@ -65,18 +65,36 @@ export class LinkRouteAddress<C> {
 export interface ActivationChange { advertise: string[]; withdraw: string[] }
 
 export class LinkRouteTable<C> {
-  readonly routes: readonly ConfiguredLinkRoute<C>[];
+  readonly routes: ConfiguredLinkRoute<C>[];
   private readonly trees: Record<LinkRouteDirection, PatternTable<LinkRouteAddress<C>>> = { in: new PatternTable(), out: new PatternTable() };
   private readonly byKey = new Map<string, LinkRouteAddress<C>>();
 
   constructor(configs: readonly LinkRouteConfig[]) {
-    this.routes = configs.map((config) => {
-      const key = linkRouteHashKey(config, config.direction);
-      const route = new ConfiguredLinkRoute<C>(config, key);
-      const pattern = config.prefix !== undefined ? prefixToPattern(config.prefix) : config.pattern!;
-      this.obtain(key, pattern, config.direction).routes.push(route);
-      return route;
-    });
+    this.routes = [];
+    for (const config of configs) this.addRoute(config);
+  }
+
+  /** A configured route (file or management CREATE), inactive until a connection activates it. */
+  addRoute(config: LinkRouteConfig): ConfiguredLinkRoute<C> {
+    const key = linkRouteHashKey(config, config.direction);
+    const route = new ConfiguredLinkRoute<C>(config, key);
+    const pattern = config.prefix !== undefined ? prefixToPattern(config.prefix) : config.pattern!;
+    this.obtain(key, pattern, config.direction).routes.push(route);
+    this.routes.push(route);
+    return route;
+  }
+
+  /** Removes a route by name; the keys no longer locally active are to be withdrawn. */
+  removeRoute(name: string): ActivationChange | undefined {
+    const i = this.routes.findIndex((r) => r.config.name === name);
+    if (i < 0) return undefined;
+    const [route] = this.routes.splice(i, 1);
+    const address = this.byKey.get(route.key)!;
+    const was = address.locallyActive;
+    address.routes.splice(address.routes.indexOf(route), 1);
+    const change: ActivationChange = { advertise: [], withdraw: was && !address.locallyActive ? [address.key] : [] };
+    this.releaseIfIdle(address);
+    return change;
   }
 
   /**

@@ -43,6 +43,24 @@ export class LinkRoutes {
 
   private get log() { return this.node.log.core; }
 
+  /** A route created at run time (management): active at once if a matching connection is open. */
+  add(config: LinkRouteConfig): void {
+    if (this.table.routes.some((r) => r.config.name === config.name)) throw new Error(`a link route named ${config.name} exists already`);
+    this.table.addRoute(config);
+    for (const c of this.node.connections) if (c.connection.remoteOpen) this.connectionOpened(c);
+  }
+
+  /** Removes a route (management DELETE); links it routed already stay until they detach. */
+  remove(name: string): boolean {
+    const change = this.table.removeRoute(name);
+    if (!change) return false;
+    for (const key of change.withdraw) {
+      this.log.info(`Link route ${key} deactivated: ${name} deleted`);
+      this.node.mesh?.engine.removeLocalAddress(key);
+    }
+    return true;
+  }
+
   // ---- activation ----
 
   connectionOpened(c: ClientConnection): void {

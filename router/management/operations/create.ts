@@ -83,7 +83,33 @@ export async function create(ctx: AgentContext, type: EntityType, req: Managemen
       });
       break;
     }
-    default: break; // registered only (linkRoute, autoLink, sslProfile)
+    case 'linkRoute': {
+      const a = draft.attributes;
+      try {
+        node.linkRoutes.add({
+          name: draft.name, prefix: a.prefix as string | undefined, pattern: a.pattern as string | undefined, direction: a.direction as 'in' | 'out',
+          connection: a.connection as string | undefined, containerId: a.containerId as string | undefined,
+          addExternalPrefix: a.addExternalPrefix as string | undefined, delExternalPrefix: a.delExternalPrefix as string | undefined,
+        });
+      } catch (err) {
+        throw new ManagementError(400, `linkRoute ${draft.name}: ${(err as Error).message}`);
+      }
+      break;
+    }
+    case 'autoLink': {
+      const a = draft.attributes;
+      try {
+        node.autoLinks.add({
+          name: draft.name, address: a.address as string, direction: a.direction as 'in' | 'out', phase: a.phase as number | undefined,
+          connection: a.connection as string | undefined, containerId: a.containerId as string | undefined,
+          externalAddress: a.externalAddress as string | undefined, fallback: a.fallback as boolean | undefined,
+        });
+      } catch (err) {
+        throw new ManagementError(400, `autoLink ${draft.name}: ${(err as Error).message}`);
+      }
+      break;
+    }
+    default: break; // registered only (sslProfile)
   }
   node.configEntities.add({ type: config, name: draft.name, identity: draft.identity, attributes: { ...draft.attributes } });
   node.log.router.info(`${type.short} ${draft.name} created by management`);

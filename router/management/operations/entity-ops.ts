@@ -111,7 +111,9 @@ export async function remove(ctx: AgentContext, type: EntityType, req: Managemen
     case 'listener': await node.closeListener(name).catch(() => undefined); break; // registered but not running: nothing to stop
     case 'connector': node.removeConnector(name); break;
     case 'address': node.removeAddressRule(name); break;
-    case 'linkRoute': case 'autoLink': case 'sslProfile': break;
+    case 'linkRoute': node.linkRoutes.remove(name); break;
+    case 'autoLink': node.autoLinks.remove(name); break;
+    case 'sslProfile': break;
     default: throw new ManagementError(405, `DELETE is not allowed for ${type.long}`);
   }
   node.configEntities.remove(type.config, name);

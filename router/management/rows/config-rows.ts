@@ -42,19 +42,25 @@ export function configAddressRows(ctx: AgentContext): Row[] {
   });
 }
 
-/** router.config.linkRoute: registered only until link routes are implemented (operStatus inactive). */
+/** router.config.linkRoute, with its operStatus from the link routes in force (link-routes.ts). */
 export function configLinkRouteRows(ctx: AgentContext): Row[] {
+  const live = new Map(ctx.node.linkRoutes.list().map((l) => [l.name, l]));
   return ctx.node.configEntities.list('linkRoute').map((r) => ({
-    ...baseRow(r, 'int'), type: `${PREFIX}.router.config.linkRoute`, dir: configValue(r.attributes.direction), operStatus: 'inactive',
+    ...baseRow(r, 'int'), type: `${PREFIX}.router.config.linkRoute`, dir: configValue(r.attributes.direction),
+    operStatus: live.get(r.name)?.operStatus ?? 'inactive',
   }));
 }
 
-/** router.config.autoLink: registered only until auto-links are implemented (operStatus inactive). */
+/** router.config.autoLink, with operStatus, lastError and the link from the auto-links in force (auto-links.ts). */
 export function configAutoLinkRows(ctx: AgentContext): Row[] {
-  return ctx.node.configEntities.list('autoLink').map((r) => ({
-    ...baseRow(r, 'int'), type: `${PREFIX}.router.config.autoLink`, addr: configValue(r.attributes.address), dir: configValue(r.attributes.direction),
-    externalAddr: configValue(r.attributes.externalAddress), linkRef: null, operStatus: 'inactive', lastError: null,
-  }));
+  return ctx.node.configEntities.list('autoLink').map((r) => {
+    const live = ctx.node.autoLinks.get(r.name)?.status();
+    return {
+      ...baseRow(r, 'int'), type: `${PREFIX}.router.config.autoLink`, addr: configValue(r.attributes.address), dir: configValue(r.attributes.direction),
+      externalAddr: configValue(r.attributes.externalAddress), linkRef: live?.linkRef ?? null,
+      operStatus: live?.operStatus ?? 'inactive', lastError: live?.lastError || null,
+    };
+  });
 }
 
 /** One row per log module, with the levels in force now (UPDATE changes them). */
