@@ -25,6 +25,9 @@ export class BrokerQueues {
   private readonly consumers = new Map<string, Sender[]>();
   private readonly browsers = new Map<Sender, { address: string; seen: WeakSet<Message> }>();
   private readonly given = new Map<Delivery, Given>();
+  /** Kept after a consumer goes: rhea raises the outcomes a peer sent before its detach after it. */
+  private readonly addressOf = new WeakMap<Sender, string>();
+  private readonly browsing = new WeakSet<Sender>();
   private readonly pumpsDue = new Set<string>();
   /** Messages handed to each sender's send(), written or not, plus credit drained. */
   private readonly queuedBy = new WeakMap<Sender, number>();
@@ -42,6 +45,8 @@ export class BrokerQueues {
   }
 
   addConsumer(address: string, sender: Sender, browse: boolean): void {
+    this.addressOf.set(sender, address);
+    if (browse) this.browsing.add(sender);
     if (browse) this.browsers.set(sender, { address, seen: new WeakSet() });
     else this.consumers.set(address, [...(this.consumers.get(address) ?? []), sender]);
     this.schedulePump(address);
@@ -55,9 +60,14 @@ export class BrokerQueues {
       else this.consumers.delete(address);
     }
     for (const s of this.browsers.keys()) if (gone(s)) this.browsers.delete(s);
-    const abandoned = [...this.given].filter(([, g]) => gone(g.sender));
-    for (const [delivery] of abandoned) this.given.delete(delivery);
-    if (this.options.requeue) for (const [, g] of abandoned.reverse()) this.putBack(g.address, g.message);
+    // rhea raises the dispositions that came before a detach or close only when it next
+    // processes, after this: let them settle what they settle first.
+    setImmediate(() => {
+      const abandoned = [...this.given].filter(([, g]) => gone(g.sender));
+      for (const [delivery] of abandoned) this.given.delete(delivery);
+      if (this.options.requeue) for (const [, g] of abandoned.reverse()) this.putBack(g.address, g.message);
+      this.options.changed();
+    });
     this.options.changed();
   }
 
@@ -78,11 +88,12 @@ export class BrokerQueues {
 
   /** Applies a consumer's outcome; `parked` for one a transaction held back. */
   settle(delivery: Delivery, outcome: ConsumerOutcome, parked?: Given): void {
+    const sender = delivery.link as Sender;
+    if (this.browsing.has(sender)) return; // a copy: nothing to settle
     const g = parked ?? this.given.get(delivery);
     this.given.delete(delivery);
-    if (!g) return; // a browser's copy, or already settled
-    this.options.onOutcome(g.address, outcome);
-    if ((outcome === 'released' || outcome === 'modified') && this.options.requeue) {
+    this.options.onOutcome(g?.address ?? this.addressOf.get(sender) ?? '', outcome);
+    if (g && (outcome === 'released' || outcome === 'modified') && this.options.requeue) {
       if (outcome === 'modified' && (delivery.remote_state as { delivery_failed?: boolean } | undefined)?.delivery_failed) {
         g.message.delivery_count = (g.message.delivery_count ?? 0) + 1;
       }

@@ -16,7 +16,7 @@ import { AddressInfo, Server, Socket } from 'node:net';
 import { Connection, Delivery, EventContext, Message, Receiver, Sender, create_container } from 'rhea';
 import { BrokerQueues, ConsumerOutcome } from './rhea-broker-queues';
 import { TxnCoordinator, TxnRecord } from './rhea-broker-txn';
-import { CoordinatorTerminus, coordinatorTarget, localAttach, readTransactionalState, transferTxn } from './rhea-txn-types';
+import { CoordinatorTerminus, coordinatorTarget, localAttach, readTransactionalState, takesTxnControl, transferTxn } from './rhea-txn-types';
 
 export type { ConsumerOutcome } from './rhea-broker-queues';
 export type { TxnRecord } from './rhea-broker-txn';
@@ -178,6 +178,7 @@ export class RheaBroker {
     const target = receiver.target as (typeof receiver.target & Partial<CoordinatorTerminus>) | undefined;
     if (target?.coordinator) {
       this.coordinators.add(receiver);
+      takesTxnControl(receiver);
       localAttach(receiver).target = coordinatorTarget();
       localAttach(receiver).source = echoed(receiver.source);
       this.changed();

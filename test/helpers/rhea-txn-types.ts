@@ -3,7 +3,8 @@
 // makes rhea decode them instead of dropping them with a warning. Shared by the test broker's
 // coordinator and the test client (rhea-txn-client.ts).
 //
-// The patch is installed on import and changes only what rhea could not decode before.
+// The patch is installed on import and changes only what rhea could not decode before: states
+// and terminus of transactions, and messages on links marked with takesTxnControl().
 
 import type { Delivery, Receiver, Sender } from 'rhea';
 
@@ -33,6 +34,13 @@ const SYMBOL: Record<keyof typeof CODE, string> = {
 /** The attach rhea will send for `link`: set a terminus it cannot build before the attach goes. */
 export function localAttach(link: Sender | Receiver): { source: unknown; target: unknown } {
   return (link as unknown as { local: { attach: { source: unknown; target: unknown } } }).local.attach;
+}
+
+const controlLinks = new WeakSet<object>();
+
+/** Marks a broker's link to a coordinator target: its messages are declares and discharges. */
+export function takesTxnControl(link: Receiver): void {
+  controlLinks.add(link);
 }
 
 /** The coordinator target as rhea shows it after the patch (`link.target`). */
@@ -143,12 +151,14 @@ if (!message.unwrap_outcome.weftTxn) {
     if (is(outcome, 'transactionalState')) return new TxnState(outcome.value);
     return unwrapOutcome(outcome);
   }, { weftTxn: true });
-  // Messages: rhea reads the descriptor of an amqp-value section and that of its value as one
-  // chain and keeps the first only, so a declare or discharge arrives as a bare list.
+  // Messages on a coordinator link: rhea reads the descriptor of an amqp-value section and that
+  // of its value as one chain and keeps the first only, so a declare or discharge would arrive
+  // as a bare list. Other messages are left as rhea decodes them.
+  let onControlLink = false;
   const decode = message.decode;
   message.decode = (buffer: Buffer) => {
     const msg = decode(buffer);
-    if (Array.isArray(msg.body)) msg.body = describedValue(buffer) ?? msg.body;
+    if (onControlLink && Array.isArray(msg.body)) msg.body = describedValue(buffer) ?? msg.body;
     return msg;
   };
   // Transfers: rhea unwraps a transfer's state to its bare fields; keep it decoded instead
@@ -157,7 +167,12 @@ if (!message.unwrap_outcome.weftTxn) {
   Session.prototype.on_transfer = function (frame: { performative: { value: Typed[] } }) {
     const state = frame.performative.value[TRANSFER_STATE];
     if (is(state, 'transactionalState')) frame.performative.value[TRANSFER_STATE] = new TxnState(state.value);
-    return onTransfer.call(this, frame);
+    onControlLink = controlLinks.has(this._get_link(frame));
+    try {
+      return onTransfer.call(this, frame);
+    } finally {
+      onControlLink = false;
+    }
   };
   // Attaches: rhea knows source and target only, and shows anything else as no target at all.
   const unwrapTerminus = terminus.unwrap;
