@@ -33,14 +33,8 @@ export function nodeFromConfig(config: LoadedConfig, logging = loggingFromConfig
     plainUsers: loadPlainUsers(saslUsersFile(r.saslConfigDir, r.saslConfigName)),
     linkStateTimers: timersFromRouterSettings(r),
     metricsAddressLimit: r.metricsAddressLimit,
-    autoLinks: config.autoLinks.map((a) => ({
-      name: a.name, address: a.address, direction: a.direction, phase: a.phase, connection: a.connection,
-      containerId: a.containerId, externalAddress: a.externalAddress, fallback: a.fallback,
-    })),
-    linkRoutes: config.linkRoutes.map((l) => ({
-      name: l.name, prefix: l.prefix, pattern: l.pattern, direction: l.direction, connection: l.connection, containerId: l.containerId,
-      addExternalPrefix: l.addExternalPrefix, delExternalPrefix: l.delExternalPrefix,
-    })),
+    autoLinks: config.autoLinks.map(autoLinkConfig),
+    linkRoutes: config.linkRoutes.map(linkRouteConfig),
     allowResumableLinkRoute: r.allowResumableLinkRoute,
   });
   startManagement(node, config); // AMQP management ($management): router/management
@@ -56,3 +50,4 @@ export function addressRule(a: AddressEntity): AddressRule {
 
 // Moved to router/node/specs.ts (management CREATE needs them too; cli is above management).
 export { connectorSpec, listenerSpec } from '../node/specs';
+import { autoLinkConfig, linkRouteConfig } from '../node/specs';

@@ -9,7 +9,7 @@
 // unnamed ones shifts their names and they are replaced, which leaves the same rules in force.
 
 import type {
-  AddressEntity, ConnectorEntity, EntityBase, ListenerEntity, LoadedConfig, LogEntity,
+  AddressEntity, AutoLinkEntity, ConnectorEntity, EntityBase, LinkRouteEntity, ListenerEntity, LoadedConfig, LogEntity,
 } from './entities';
 import { describeChanges } from './entity-changes';
 import { parsePort } from './port';
@@ -26,12 +26,14 @@ type StepOf<A extends string, E> = {
 export type ReloadStep =
   | StepOf<'log', LogEntity>
   | StepOf<'remove-address', AddressEntity> | StepOf<'add-address', AddressEntity>
+  | StepOf<'remove-link-route', LinkRouteEntity> | StepOf<'add-link-route', LinkRouteEntity>
+  | StepOf<'remove-auto-link', AutoLinkEntity> | StepOf<'add-auto-link', AutoLinkEntity>
   | StepOf<'remove-connector', ConnectorEntity> | StepOf<'add-connector', ConnectorEntity>
   | StepOf<'close-listener', ListenerEntity> | StepOf<'listen', ListenerEntity>;
 
 export interface ReloadPlan {
   /**
-   * In qdrouterd's load order (logs, addresses, connectors, listeners), and within a type every
+   * In qdrouterd's load order (logs, addresses, linkRoutes, autoLinks, connectors, listeners), and within a type every
    * removal before any addition, so that a port or pattern given up is free for its new owner.
    */
   steps: ReloadStep[];
@@ -55,6 +57,10 @@ export function planReload(old: LoadedConfig, next: LoadedConfig): ReloadPlan {
   }
 
   replaceable(old.addresses, next.addresses, 'address', steps, 'remove-address', 'add-address', describeAddress, '');
+  replaceable(old.linkRoutes, next.linkRoutes, 'linkRoute', steps, 'remove-link-route', 'add-link-route', describeLinkRoute,
+    ': replaced; links it routed already stay until they detach');
+  replaceable(old.autoLinks, next.autoLinks, 'autoLink', steps, 'remove-auto-link', 'add-auto-link', describeAutoLink,
+    ': replaced, its link detached and attached again');
   replaceable(old.connectors, next.connectors, 'connector', steps, 'remove-connector', 'add-connector', describeConnection,
     ': replaced, its connection closed and made again');
 
@@ -81,21 +87,26 @@ export function planReload(old: LoadedConfig, next: LoadedConfig): ReloadPlan {
   const policy = describeChanges(old.policy, next.policy);
   if (policy !== undefined) notApplied.push(`policy changed (${policy}): ${RESTART}`);
   restartOnly(old.sslProfiles, next.sslProfiles, 'sslProfile', notApplied);
-  restartOnly(old.linkRoutes, next.linkRoutes, 'linkRoute', notApplied, ' (link routes are not changed live yet)');
-  restartOnly(old.autoLinks, next.autoLinks, 'autoLink', notApplied, ' (auto-links are not changed live yet)');
   restartOnly(old.vhosts, next.vhosts, 'vhost', notApplied);
   return { steps, notApplied };
 }
 
 /** The configuration running once `done` (the steps that succeeded) took effect on `old`. */
 export function runningAfter(old: LoadedConfig, done: readonly ReloadStep[]): LoadedConfig {
-  const running = { ...old, logs: [...old.logs], addresses: [...old.addresses], connectors: [...old.connectors], listeners: [...old.listeners] };
+  const running = {
+    ...old, logs: [...old.logs], addresses: [...old.addresses], linkRoutes: [...old.linkRoutes], autoLinks: [...old.autoLinks],
+    connectors: [...old.connectors], listeners: [...old.listeners],
+  };
   const without = <E extends EntityBase>(list: E[], name: string): E[] => list.filter((e) => e.name !== name);
   for (const s of done) {
     switch (s.action) {
       case 'log': running.logs = [...without(running.logs, s.entity.name), s.entity]; break;
       case 'remove-address': running.addresses = without(running.addresses, s.entity.name); break;
       case 'add-address': running.addresses = [...without(running.addresses, s.entity.name), s.entity]; break;
+      case 'remove-link-route': running.linkRoutes = without(running.linkRoutes, s.entity.name); break;
+      case 'add-link-route': running.linkRoutes = [...without(running.linkRoutes, s.entity.name), s.entity]; break;
+      case 'remove-auto-link': running.autoLinks = without(running.autoLinks, s.entity.name); break;
+      case 'add-auto-link': running.autoLinks = [...without(running.autoLinks, s.entity.name), s.entity]; break;
       case 'remove-connector': running.connectors = without(running.connectors, s.entity.name); break;
       case 'add-connector': running.connectors = [...without(running.connectors, s.entity.name), s.entity]; break;
       case 'close-listener': running.listeners = without(running.listeners, s.entity.name); break;
@@ -118,9 +129,10 @@ function matchBy<E extends EntityBase>(old: readonly E[], next: readonly E[], ke
 }
 
 /** Types a router changes live by removing and adding: a changed entity is replaced. */
-function replaceable<E extends AddressEntity | ConnectorEntity>(
+function replaceable<E extends AddressEntity | ConnectorEntity | LinkRouteEntity | AutoLinkEntity>(
   old: readonly E[], next: readonly E[], type: string, steps: ReloadStep[],
-  remove: 'remove-address' | 'remove-connector', add: 'add-address' | 'add-connector',
+  remove: 'remove-address' | 'remove-connector' | 'remove-link-route' | 'remove-auto-link',
+  add: 'add-address' | 'add-connector' | 'add-link-route' | 'add-auto-link',
   describe: (e: E) => string, replaced: string,
 ): void {
   const removals: ReloadStep[] = [];
@@ -164,6 +176,14 @@ function sameHostPort(a: ListenerEntity, b: ListenerEntity): boolean {
 
 function describeAddress(a: AddressEntity): string {
   return `${a.prefix !== undefined ? `prefix ${a.prefix}` : `pattern ${a.pattern}`}, ${a.distribution}`;
+}
+
+function describeLinkRoute(l: LinkRouteEntity): string {
+  return `${l.prefix !== undefined ? `prefix ${l.prefix}` : `pattern ${l.pattern}`} ${l.direction}, ${l.connection !== undefined ? `connection ${l.connection}` : `containerId ${l.containerId}`}`;
+}
+
+function describeAutoLink(a: AutoLinkEntity): string {
+  return `${a.address} ${a.direction}, ${a.connection !== undefined ? `connection ${a.connection}` : `containerId ${a.containerId}`}`;
 }
 
 function describeConnection(c: ListenerEntity | ConnectorEntity): string {

@@ -11,6 +11,7 @@ import type { ListenerSpec } from './listener-spec';
 import type { ReloadReport } from './reload-report';
 import type { RouterNode } from './router-node';
 import { recordOf } from './config-entities';
+import { autoLinkConfig, linkRouteConfig } from './specs';
 
 /** How configuration entities become what RouterNode takes (router/cli/node-from-config.ts). */
 export interface SpecsFromConfig {
@@ -59,6 +60,22 @@ export async function applyReload(node: RouterNode, plan: ReloadPlan, specs: Spe
           node.addAddressRule(step.entity.name, specs.address(step.entity));
           succeeded(step);
           break;
+        case 'remove-link-route':
+          if (!node.linkRoutes.remove(step.entity.name)) throw new Error('the router has no link route of that name');
+          succeeded(step);
+          break;
+        case 'add-link-route':
+          node.linkRoutes.add(linkRouteConfig(step.entity));
+          succeeded(step);
+          break;
+        case 'remove-auto-link':
+          if (!node.autoLinks.remove(step.entity.name)) throw new Error('the router has no auto-link of that name');
+          succeeded(step);
+          break;
+        case 'add-auto-link':
+          node.autoLinks.add(autoLinkConfig(step.entity));
+          succeeded(step);
+          break;
         case 'remove-connector':
           node.removeConnector(step.entity.name);
           succeeded(step, ': its connection closed');
@@ -90,6 +107,10 @@ function registerChange(node: RouterNode, step: ReloadStep): void {
   switch (step.action) {
     case 'remove-address': node.configEntities.remove('address', step.entity.name); break;
     case 'add-address': node.configEntities.add(recordOf('address', step.entity)); break;
+    case 'remove-link-route': node.configEntities.remove('linkRoute', step.entity.name); break;
+    case 'add-link-route': node.configEntities.add(recordOf('linkRoute', step.entity)); break;
+    case 'remove-auto-link': node.configEntities.remove('autoLink', step.entity.name); break;
+    case 'add-auto-link': node.configEntities.add(recordOf('autoLink', step.entity)); break;
     case 'remove-connector': node.configEntities.remove('connector', step.entity.name); break;
     case 'add-connector': node.configEntities.add(recordOf('connector', step.entity)); break;
     case 'close-listener': node.configEntities.remove('listener', step.entity.name); break;
@@ -102,6 +123,10 @@ const VERB: Record<ReloadStep['action'], string> = {
   'log': 'change the log settings',
   'remove-address': 'remove the address rule',
   'add-address': 'add the address rule',
+  'remove-link-route': 'remove the link route',
+  'add-link-route': 'add the link route',
+  'remove-auto-link': 'remove the auto-link',
+  'add-auto-link': 'add the auto-link',
   'remove-connector': 'stop the connector',
   'add-connector': 'start the connector',
   'close-listener': 'close the listener',

@@ -1,7 +1,9 @@
 // From validated configuration entities to what the router runs: listener and connector specs
 // (weftd at start, management CREATE, configuration reload).
 
-import type { ConnectorEntity, ListenerEntity } from '../config/entities';
+import type { AutoLinkEntity, ConnectorEntity, LinkRouteEntity, ListenerEntity } from '../config/entities';
+import type { AutoLinkConfig } from '../core/auto-link-config';
+import type { LinkRouteConfig } from '../core/link-route-table';
 import { resolvePort } from '../config/port';
 import { parseFailoverUrls } from '../config/failover-urls';
 import type { ConnectorSpec } from './connector';
@@ -57,5 +59,19 @@ export function listenerSpec(l: ListenerEntity): ListenerSpec {
     websockets: l.websockets,
     httpRootDir: l.httpRootDir,
     messageLoggingComponents: l.messageLoggingComponents,
+  };
+}
+
+export function linkRouteConfig(l: LinkRouteEntity): LinkRouteConfig {
+  return {
+    name: l.name, prefix: l.prefix, pattern: l.pattern, direction: l.direction, connection: l.connection, containerId: l.containerId,
+    addExternalPrefix: l.addExternalPrefix, delExternalPrefix: l.delExternalPrefix,
+  };
+}
+
+export function autoLinkConfig(a: AutoLinkEntity): AutoLinkConfig {
+  return {
+    name: a.name, address: a.address, direction: a.direction, phase: a.phase, connection: a.connection,
+    containerId: a.containerId, externalAddress: a.externalAddress, fallback: a.fallback,
   };
 }

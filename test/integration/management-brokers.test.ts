@@ -2,6 +2,8 @@
 // (qdmanage create/delete --type linkRoute|autoLink): they take effect at once, and
 // qdstat --linkroutes / --autolinks show their operStatus from what is in force.
 
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { expect } from 'chai';
 import type { Connection } from 'rhea';
 import { RheaBroker } from '../helpers/rhea-broker';
@@ -90,5 +92,24 @@ describe('management: link routes and auto-links at run time', function () {
 
     expect((await mgmt.entity('DELETE', 'router.config.autoLink', { name: 'jobs-out' })).statusCode).to.equal(204);
     expect(await status('router.config.autoLink', 'jobs-out')).to.equal(undefined);
+  });
+
+  it('a reload (RELOAD, as SIGHUP) adds a link route and an auto-link from the edited file, live', async () => {
+    fs.appendFileSync(path.join(router.dir, 'router.conf'), [
+      'linkRoute {', '    name: lr-reloaded', '    prefix: reloaded.', '    direction: in', '    connection: broker', '}',
+      'address {', '    name: tasks', '    prefix: tasks', '    waypoint: yes', '}',
+      'autoLink {', '    name: tasks-out', '    address: tasks', '    direction: out', '    connection: broker', '}', '',
+    ].join('\n'));
+    const r = await mgmt.entity('RELOAD', 'router', { name: 'TestRouter' });
+    expect(r.statusCode).to.equal(200);
+    const report = r.body as { applied: string[]; notApplied: string[]; problems: string[] };
+    expect(report.problems).to.deep.equal([]);
+    expect(report.applied.join('\n')).to.match(/linkRoute lr-reloaded added/).and.to.match(/autoLink tasks-out added/);
+    await waitFor(async () => (await status('router.config.linkRoute', 'lr-reloaded'))?.operStatus === 'active'
+      && (await status('router.config.autoLink', 'tasks-out'))?.operStatus === 'active', 'the reloaded link route and auto-link active');
+    const sender = await openSender(await client(), 'reloaded.q');
+    await sendable(sender);
+    sender.send({ body: 'routed after a reload' });
+    await waitFor(() => broker.received.some((m) => m.address === 'reloaded.q'), 'the broker to get it through the new link route');
   });
 });

@@ -148,11 +148,9 @@ describe('reload plan', () => {
     expect(p.notApplied).to.deep.equal(['router changed (mode interior → standalone, id R1 → R9, helloIntervalSeconds 1 → 2): restart needed']);
   });
 
-  it('link routes, auto-links, sslProfiles, policy and vhosts: restart needed, each named', () => {
-    const before = [ROUTER, lines('linkRoute {', '    prefix: broker', '    direction: in', '}'), lines('sslProfile {', '    name: tls', '    certFile: /a.pem', '}')];
+  it('sslProfiles, policy and vhosts: restart needed, each named', () => {
+    const before = [ROUTER, lines('sslProfile {', '    name: tls', '    certFile: /a.pem', '}')];
     const after = [ROUTER,
-      lines('linkRoute {', '    prefix: broker', '    direction: out', '}'),
-      lines('autoLink {', '    address: q1', '    direction: in', '}'),
       lines('policy {', '    maxConnections: 10', '}'),
       lines('vhost {', '    hostname: example.com', '}'),
     ];
@@ -161,9 +159,24 @@ describe('reload plan', () => {
     expect(p.notApplied).to.deep.equal([
       'policy changed (maxConnections 65535 → 10): restart needed',
       'sslProfile tls removed: restart needed',
-      'linkRoute linkRoute/0 changed (direction in → out): restart needed (link routes are not changed live yet)',
-      'autoLink autoLink/0 added: restart needed (auto-links are not changed live yet)',
       'vhost vhost/example.com added: restart needed',
+    ]);
+  });
+
+  it('link routes and auto-links change live: a changed one is replaced, after the addresses and before the connectors', () => {
+    const before = [ROUTER, lines('linkRoute {', '    prefix: broker', '    direction: in', '    connection: b', '}')];
+    const after = [ROUTER,
+      lines('linkRoute {', '    prefix: broker', '    direction: out', '    connection: b', '}'),
+      lines('autoLink {', '    address: q1', '    direction: in', '    connection: b', '}'),
+      address('q', 'closest', 'q'),
+    ];
+    const p = plan(before, after);
+    expect(p.notApplied).to.deep.equal([]);
+    expect(p.steps.map((s) => [s.action, s.subject, s.report])).to.deep.equal([
+      ['add-address', 'address q', 'address q added (prefix q, closest)'],
+      ['remove-link-route', 'linkRoute linkRoute/0', undefined],
+      ['add-link-route', 'linkRoute linkRoute/0', 'linkRoute linkRoute/0 changed (direction in → out): replaced; links it routed already stay until they detach'],
+      ['add-auto-link', 'autoLink autoLink/0', 'autoLink autoLink/0 added (q1 in, connection b)'],
     ]);
   });
 
