@@ -5,7 +5,7 @@
 
 import * as path from 'node:path';
 import { OptionSpec, ParsedArgs, UsageError, formatOptions, parseArgs } from '../router/cli/args';
-import { DEMO_RUN_DIR, LabError, ROUTER_NAMES, SCRIPTS_RUN_DIR, confFile } from './lab/lab-layout';
+import { BROKERLESS, LabError, confFile } from './lab/lab-layout';
 import { LabMesh } from './lab/lab-mesh';
 import { readText, routerFiles, runningWeftd } from './lab/lab-router';
 import { readLabConf } from './lab/loopback-conf';
@@ -13,7 +13,7 @@ import { meshFormed, meshTable } from './lab/mesh-table';
 import { runDemo } from './lab/run-demo';
 
 const SPECS: readonly OptionSpec[] = [
-  { long: 'run-dir', type: 'string', metavar: 'DIR', help: `conf copies, logs, pid and ports files (default ${rel(DEMO_RUN_DIR)}; start/status: ${rel(SCRIPTS_RUN_DIR)})` },
+  { long: 'run-dir', type: 'string', metavar: 'DIR', help: `conf copies, logs, pid and ports files (default ${rel(BROKERLESS.demoRunDir)}; start/status: ${rel(BROKERLESS.scriptsRunDir)})` },
   { long: 'count', short: 'c', type: 'count', metavar: 'N', help: 'messages to send (default 10)' },
   { long: 'timeout', type: 'seconds', metavar: 'S', help: 'how long the mesh may take to converge (run) or form (start); default 30' },
 ];
@@ -34,7 +34,7 @@ const say = (line: string): void => { process.stdout.write(line + '\n'); };
 
 /** Routers of an earlier run in the same folder would be shadowed by the new ones' files. */
 function refuseIfRunning(runDir: string): void {
-  for (const name of ROUTER_NAMES) {
+  for (const name of BROKERLESS.routers) {
     const files = routerFiles(runDir, name);
     const pid = runningWeftd(files.pid);
     if (pid !== undefined) throw new LabError(`${name} of an earlier run is still running (pid ${pid}, ${files.pid}): stop it first (labs/brokerless/stop.sh stops those of start.sh)`);
@@ -43,7 +43,7 @@ function refuseIfRunning(runDir: string): void {
 
 async function startRouters(runDir: string, formedTimeoutMs: number): Promise<number> {
   refuseIfRunning(runDir);
-  const mesh = new LabMesh({ runDir, detached: true, startTimeoutMs: START_TIMEOUT_MS, say });
+  const mesh = new LabMesh({ lab: BROKERLESS, runDir, detached: true, startTimeoutMs: START_TIMEOUT_MS, say });
   // Interrupted half-way: no routers left behind (they are in their own sessions, out of Ctrl-C's reach).
   const onSignal = (): void => { say('interrupted: stopping the routers started so far'); void mesh.stop().then(() => process.exit(130)); };
   process.once('SIGINT', onSignal);
@@ -68,12 +68,12 @@ async function startRouters(runDir: string, formedTimeoutMs: number): Promise<nu
 }
 
 function status(runDir: string): number {
-  const rows = ROUTER_NAMES.map((name) => {
+  const rows = BROKERLESS.routers.map((name) => {
     const files = routerFiles(runDir, name);
     const pid = runningWeftd(files.pid);
     const ports = JSON.parse(readText(files.ports) || '{}') as Record<string, number>;
     return {
-      name, id: readLabConf(confFile(name)).config.router.id, pid, up: pid !== undefined, log: readText(files.log),
+      name, id: readLabConf(confFile(BROKERLESS, name)).config.router.id, pid, up: pid !== undefined, log: readText(files.log),
       listeners: Object.fromEntries(Object.entries(ports).map(([l, p]) => [l, `127.0.0.1:${p}`])),
     };
   });
@@ -102,12 +102,12 @@ async function main(argv: readonly string[]): Promise<number> {
   try {
     switch (command) {
       case 'run': {
-        const dir = runDir(DEMO_RUN_DIR);
+        const dir = runDir(BROKERLESS.demoRunDir);
         refuseIfRunning(dir);
         return await runDemo({ runDir: dir, count: a.number('count', 10), convergeMs: a.number('timeout', 30) * 1000, startTimeoutMs: START_TIMEOUT_MS, say });
       }
-      case 'start': return await startRouters(runDir(SCRIPTS_RUN_DIR), a.number('timeout', 30) * 1000);
-      case 'status': return status(runDir(SCRIPTS_RUN_DIR));
+      case 'start': return await startRouters(runDir(BROKERLESS.scriptsRunDir), a.number('timeout', 30) * 1000);
+      case 'status': return status(runDir(BROKERLESS.scriptsRunDir));
       default:
         process.stderr.write(`lab: unknown command '${command}'\n\n${USAGE}\n`);
         return 2;

@@ -1,12 +1,12 @@
-// The lab's three routers on loopback: started in dependency order (a router after those its
+// A lab's routers on loopback: started in dependency order (a router after those its
 // connectors point at, whose ports it needs), their client URLs, the mesh table, and stopping.
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { resolvePort } from '../../router/config/load-config';
-import { ENDPOINTS_FILE, ROUTER_NAMES, confFile } from './lab-layout';
+import { ENDPOINTS_FILE, LabLayout, confFile } from './lab-layout';
 import { LabRouter, indent, sleep, tail } from './lab-router';
-import { LOOPBACK_HOST, StartedListener, loopbackConf, readLabConf, startOrder } from './loopback-conf';
+import { ExternalServices, LOOPBACK_HOST, StartedListener, loopbackConf, readLabConf, startOrder } from './loopback-conf';
 import { RouterRow, meshFormed, meshTable } from './mesh-table';
 
 export interface Endpoint { host: string; port: number }
@@ -14,6 +14,9 @@ export interface Endpoint { host: string; port: number }
 const FORMED_POLL_MS = 100;
 
 export interface LabMeshOptions {
+  lab: LabLayout;
+  /** Services the lab runs besides its routers (the broker), by the host name connectors use. */
+  external?: ExternalServices;
   runDir: string;
   detached: boolean;
   startTimeoutMs: number;
@@ -29,11 +32,12 @@ export class LabMesh {
 
   async start(): Promise<void> {
     fs.mkdirSync(this.o.runDir, { recursive: true });
-    const confs = startOrder(ROUTER_NAMES.map((n) => readLabConf(confFile(n))));
+    const external = this.o.external ?? new Map<string, number>();
+    const confs = startOrder(this.o.lab.routers.map((n) => readLabConf(confFile(this.o.lab, n))), external);
     this.o.say(`starting ${confs.map((c) => c.name).join(', then ')} (each after the routers it connects to), files in ${this.o.runDir}`);
     for (const conf of confs) {
       const router = LabRouter.spawn({
-        name: conf.name, id: conf.config.router.id, confText: loopbackConf(conf, this.started), runDir: this.o.runDir, detached: this.o.detached,
+        name: conf.name, id: conf.config.router.id, confText: loopbackConf(conf, this.started, external), runDir: this.o.runDir, detached: this.o.detached,
       });
       this.routers.push(router); // stop() ends it even if it never comes up
       await router.ready(this.o.startTimeoutMs);

@@ -1,7 +1,8 @@
 // Per-run copies of the lab's conf files for routers that run as processes on one machine:
 // listeners on 127.0.0.1 port 0 (the router reports the port it got through --ports-file),
-// connectors to the port that the router they name actually got. Only `host:` and `port:` lines
-// change, so the files in labs/brokerless stay the one source for docker-compose and processes.
+// connectors to the port that the router they name actually got, or to a service outside the
+// mesh (the link-route lab's broker) at the port it runs on. Only `host:` and `port:` lines
+// change, so the files in labs/ stay the one source for docker-compose and processes.
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -38,23 +39,27 @@ export function readLabConf(file: string): LabConf {
   return { name: path.basename(file, path.extname(file)), file, text: fs.readFileSync(file, 'utf8'), config };
 }
 
-/** The routers of the lab that `conf` connects to. */
-export function peersOf(conf: LabConf, names: readonly string[]): string[] {
-  return conf.config.connectors.map((c) => {
+/** Host names of services outside the mesh that the lab runs itself (`broker`), with their loopback ports. */
+export type ExternalServices = ReadonlyMap<string, number>;
+
+/** The routers of the lab that `conf` connects to (connectors to external services aside). */
+export function peersOf(conf: LabConf, names: readonly string[], external: ExternalServices = new Map()): string[] {
+  return conf.config.connectors.filter((c) => !external.has(c.host)).map((c) => {
     if (!names.includes(c.host)) {
-      throw new LabError(`${where(conf, c, 'host')}: connector ${c.name} connects to '${c.host}', which is none of the lab's routers (${names.join(', ')})`);
+      const others = external.size > 0 ? ` or of its services (${[...external.keys()].join(', ')})` : '';
+      throw new LabError(`${where(conf, c, 'host')}: connector ${c.name} connects to '${c.host}', which is none of the lab's routers (${names.join(', ')})${others}`);
     }
     return c.host;
   });
 }
 
 /** Every router after the routers its connectors point at (their listener ports must be known). */
-export function startOrder(confs: readonly LabConf[]): LabConf[] {
+export function startOrder(confs: readonly LabConf[], external: ExternalServices = new Map()): LabConf[] {
   const names = confs.map((c) => c.name);
   const ordered: LabConf[] = [];
   const placed = new Set<string>();
   while (ordered.length < confs.length) {
-    const ready = confs.find((c) => !placed.has(c.name) && peersOf(c, names).every((p) => placed.has(p)));
+    const ready = confs.find((c) => !placed.has(c.name) && peersOf(c, names, external).every((p) => placed.has(p)));
     if (!ready) {
       const left = confs.filter((c) => !placed.has(c.name)).map((c) => c.name);
       throw new LabError(`the connectors of ${left.join(', ')} form a cycle: no router can start first with port 0 listeners`);
@@ -68,9 +73,10 @@ export function startOrder(confs: readonly LabConf[]): LabConf[] {
 /**
  * The text of `conf` for loopback: each listener's host and port lines become 127.0.0.1 and 0,
  * each connector's become 127.0.0.1 and the port that its router's listener got. `started` holds
- * the listeners of the routers started so far, by service name.
+ * the listeners of the routers started so far, by service name; `external` the ports of the
+ * lab's other services.
  */
-export function loopbackConf(conf: LabConf, started: ReadonlyMap<string, readonly StartedListener[]>): string {
+export function loopbackConf(conf: LabConf, started: ReadonlyMap<string, readonly StartedListener[]>, external: ExternalServices = new Map()): string {
   const lines = conf.text.split('\n');
   const replace = (entity: ListenerEntity | ConnectorEntity, attribute: 'host' | 'port', value: string): void => {
     const line = entity.source.attributeLines?.[attribute];
@@ -86,12 +92,12 @@ export function loopbackConf(conf: LabConf, started: ReadonlyMap<string, readonl
     replace(l, 'port', '0');
   }
   for (const c of conf.config.connectors) {
-    const target = connectorTarget(conf, c, started);
+    const port = external.get(c.host) ?? connectorTarget(conf, c, started).port;
     replace(c, 'host', LOOPBACK_HOST);
-    replace(c, 'port', String(target.port));
+    replace(c, 'port', String(port));
   }
   // At the end, so that line numbers stay those of the source file.
-  lines.push(`# Loopback copy of ${conf.file} made by the brokerless lab: only the lines marked "# lab:" differ.`, '');
+  lines.push(`# Loopback copy of ${conf.file} made by the lab: only the lines marked "# lab:" differ.`, '');
   return lines.join('\n');
 }
 

@@ -4,7 +4,7 @@
 // and stops everything: on success, on failure and on Ctrl-C.
 
 import { LabReceiver, LabSender, Outcome, ReceivedMessage } from './demo-clients';
-import { ADDRESS, LabError, RECEIVER_ROUTER, SENDER_ROUTER, confFile } from './lab-layout';
+import { BROKERLESS, LabError, confFile } from './lab-layout';
 import { Endpoint, LabMesh } from './lab-mesh';
 import { sleep } from './lab-router';
 
@@ -17,6 +17,10 @@ export interface DemoOptions {
   say: (line: string) => void;
 }
 
+const ADDRESS = 'myAddress';
+const SENDER_ROUTER = 'router1';
+const RECEIVER_ROUTER = 'router3';
+
 const ATTACH_TIMEOUT_MS = 10_000;
 const DELIVERY_TIMEOUT_MS = 15_000;
 const PROBE_INTERVAL_MS = 250;
@@ -28,7 +32,7 @@ export const PROBE_SUBJECT = 'weft-lab-probe';
 export async function runDemo(o: DemoOptions): Promise<number> {
   const say = o.say;
   say(`brokerless lab: a sender on ${SENDER_ROUTER} and a receiver on ${RECEIVER_ROUTER} for '${ADDRESS}', no broker between them`);
-  const mesh = new LabMesh({ runDir: o.runDir, detached: false, startTimeoutMs: o.startTimeoutMs, say });
+  const mesh = new LabMesh({ lab: BROKERLESS, runDir: o.runDir, detached: false, startTimeoutMs: o.startTimeoutMs, say });
   let receiver: LabReceiver | undefined;
   let sender: LabSender | undefined;
   let stopping: Promise<void> | undefined;
@@ -124,7 +128,7 @@ function demoMessages(r: LabReceiver): ReceivedMessage[] {
 
 function clientEndpoint(mesh: LabMesh, name: string): Endpoint {
   const e = mesh.clientEndpoint(name);
-  if (!e) throw new LabError(`${name} has no normal listener for clients in ${confFile(name)}`);
+  if (!e) throw new LabError(`${name} has no normal listener for clients in ${confFile(BROKERLESS, name)}`);
   return e;
 }
 
