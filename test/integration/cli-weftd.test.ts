@@ -71,11 +71,10 @@ describe('weft stat / weft manage against weftd', function () {
 
     it('-n lists the routers; -r and --all-routers reach the others', async () => {
       const bus = ['-b', `127.0.0.1:${mesh.get('R1')!.ports.amqp}`];
-      // Every router must know every other (replies come back over the reverse path).
-      for (const id of ['R1', 'R2', 'R3']) {
-        const port = ['-b', `127.0.0.1:${mesh.get(id)!.ports.amqp}`];
-        await waitFor(async () => ((await runWeft(['stat', '-n', ...port])).stdout.match(/\bR[123]\b/g) ?? []).length >= 3, `${id} to know the other routers`, 20000);
-      }
+      // Converged once every router has a path to each other (a reply needs one back): the
+      // routers are known (-n) before their paths are computed, so wait for -r itself to answer.
+      await waitFor(async () => (await runWeft(['stat', '-g', '-r', 'R3', ...bus])).code === 0, 'R3 to answer through R2', 20000);
+      await waitFor(async () => (await runWeft(['stat', '-g', '--all-routers', ...bus])).code === 0, 'every router to answer', 20000);
       expect(await weftOk(['stat', '-g', '-r', 'R3', ...bus])).to.match(/Router Id\s+R3/);
       const all = await weftOk(['stat', '-g', '--all-routers', ...bus]);
       for (const id of ['R1', 'R2', 'R3']) expect(all).to.match(new RegExp(`Router Id\\s+${id}`));
