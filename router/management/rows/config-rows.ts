@@ -49,12 +49,18 @@ export function configLinkRouteRows(ctx: AgentContext): Row[] {
   }));
 }
 
-/** router.config.autoLink: registered only until auto-links are implemented (operStatus inactive). */
+/**
+ * router.config.autoLink, with what is live from the auto-link of that name (node.autoLinks):
+ * operStatus, lastError, linkRef. One that is not running (none of that name) shows inactive.
+ */
 export function configAutoLinkRows(ctx: AgentContext): Row[] {
-  return ctx.node.configEntities.list('autoLink').map((r) => ({
-    ...baseRow(r, 'int'), type: `${PREFIX}.router.config.autoLink`, addr: configValue(r.attributes.address), dir: configValue(r.attributes.direction),
-    externalAddr: configValue(r.attributes.externalAddress), linkRef: null, operStatus: 'inactive', lastError: null,
-  }));
+  return ctx.node.configEntities.list('autoLink').map((r) => {
+    const live = ctx.node.autoLinks.get(r.name)?.status();
+    return {
+      ...baseRow(r, 'int'), type: `${PREFIX}.router.config.autoLink`, addr: configValue(r.attributes.address), dir: configValue(r.attributes.direction),
+      externalAddr: configValue(r.attributes.externalAddress), linkRef: live?.linkRef ?? null, operStatus: live?.operStatus ?? 'inactive', lastError: live?.lastError || null,
+    };
+  });
 }
 
 /** One row per log module, with the levels in force now (UPDATE changes them). */
