@@ -20,6 +20,7 @@ import { create_container } from 'rhea';
 import { canConnect, freePort } from '../bench/ports';
 
 const SERVER_SCRIPT = '/usr/lib/rabbitmq/bin/rabbitmq-server';
+const CTL_SCRIPT = '/usr/lib/rabbitmq/bin/rabbitmqctl'; // clustering block below
 const START_TIMEOUT_MS = 60_000;
 const POLL_MS = 100;
 
@@ -237,6 +238,67 @@ export class RabbitMq {
     }
     this.startupMs = Date.now() - started;
   }
+
+  // --- Clustering (added for failover-rabbitmq.test.ts) -------------------------------------
+  // Two nodes of a cluster must find each other through one epmd and share one Erlang cookie: a
+  // member started by startClusterMember() uses its seed's epmd (the seed's stop() ends it, so
+  // stop members first) and a copy of its cookie, then joins the seed's cluster.
+
+  /**
+   * Starts a node that joins this node's cluster (stop_app, join_cluster, start_app): a pair
+   * for mirrored classic queues. Resolves once the member answers AMQP 1.0 again as part of the
+   * cluster.
+   */
+  async startClusterMember(options: RabbitMqOptions = {}): Promise<RabbitMq> {
+    if (!this.epmd) throw new Error(`${this.nodeName} has no epmd of its own: start members from the seed node`);
+    const name = (options.name ?? 'member').replace(/[^A-Za-z0-9_-]/g, '_');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), `weft-rabbitmq-${name}-`));
+    const ports = { amqp: await freePort(), dist: await freePort(), epmd: this.ports.epmd };
+    const member = new RabbitMq(name, `weft-${name}-${process.pid}-${++nodeCount}@localhost`, dir, ports, options.startTimeoutMs ?? this.startTimeoutMs);
+    member.writeFiles();
+    const cookie = path.join(member.dir, 'home', '.erlang.cookie');
+    fs.rmSync(cookie);
+    fs.writeFileSync(cookie, fs.readFileSync(path.join(this.dir, 'home', '.erlang.cookie')), { mode: 0o400 });
+    live.add(member);
+    try {
+      await member.startNode();
+      await member.rabbitmqctl(['stop_app']);
+      await member.rabbitmqctl(['join_cluster', this.nodeName]);
+      await member.rabbitmqctl(['start_app']);
+      await member.waitAmqp10(Date.now());
+    } catch (err) {
+      await member.stop();
+      throw err;
+    }
+    return member;
+  }
+
+  /** Runs rabbitmqctl against this node (its env: cookie, epmd, node name); resolves with its stdout. */
+  rabbitmqctl(args: string[], timeoutMs = 60_000): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const ctl = spawn(CTL_SCRIPT, ['-n', this.nodeName, ...args], { env: this.env(), cwd: this.dir, stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      ctl.stdout!.on('data', (b: Buffer) => { out += b.toString(); });
+      ctl.stderr!.on('data', (b: Buffer) => { out += b.toString(); });
+      const timer = setTimeout(() => signal(ctl.pid!, 'SIGKILL'), timeoutMs);
+      ctl.once('error', (err) => { clearTimeout(timer); reject(err); });
+      ctl.once('exit', (code, sig) => {
+        clearTimeout(timer);
+        if (code === 0) resolve(out);
+        else reject(new Error(`rabbitmqctl ${args.join(' ')} (${this.nodeName}) exited with ${sig ?? code}\n${out}`));
+      });
+    });
+  }
+
+  /** Waits for an AMQP 1.0 open after start_app (the node process is already up). */
+  private async waitAmqp10(started: number): Promise<void> {
+    while (!(await amqp10Opens(this.ports.amqp))) {
+      if (!this.node) throw new Error(`RabbitMQ ${this.nodeName} is not running`);
+      if (Date.now() > started + this.startTimeoutMs) throw new Error(`RabbitMQ ${this.nodeName} gave no AMQP 1.0 open after start_app\n${this.logTail()}`);
+      await sleep(POLL_MS);
+    }
+  }
+  // --- end of clustering -------------------------------------------------------------------
 
   /** The Erlang VM's OS pid, which RabbitMQ writes early in its boot. */
   private vmPid(): number | undefined {

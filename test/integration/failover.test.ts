@@ -4,10 +4,11 @@
 // at-least-once producer, every message the pair accepted reaches the consumer.
 
 import { expect } from 'chai';
-import type { Connection, Delivery, EventContext, Sender } from 'rhea';
+import type { Connection } from 'rhea';
 import { AmqpMap, sym } from '../../router/amqp/codec/values';
 import { freePort } from '../../scripts/bench/ports';
 import { activeCount, autoLinkConf } from '../helpers/auto-link-conf';
+import { sendAtLeastOnce } from '../helpers/at-least-once';
 import { RouterProcess, startRouter, waitFor } from '../helpers/router-process';
 import { closeConnection, collectMessages, openReceiver, openSender, rheaConnect } from '../helpers/rhea-client';
 import { ScriptedBroker } from '../helpers/scripted-broker';
@@ -16,36 +17,6 @@ import { SharedStorePair } from '../helpers/shared-store-broker';
 /** autoLinkConf() with the connector's failoverUrls set (host/port of the conf are the master's). */
 function failoverConf(masterPort: number, failoverUrls: string): string {
   return autoLinkConf(masterPort).replace('    role: route-container\n', `    role: route-container\n    failoverUrls: ${failoverUrls}\n`);
-}
-
-/**
- * Sends every body until each has been accepted, as a JMS failover client would: whatever comes
- * back released, modified or rejected is sent again; at most `window` in flight.
- */
-function sendAtLeastOnce(sender: Sender, bodies: string[], window = 100): { accepted: Set<string>; resent: () => number } {
-  const pending = [...bodies];
-  const accepted = new Set<string>();
-  const inflight = new Map<Delivery, string>();
-  let resent = 0;
-  const pump = (): void => {
-    while (pending.length > 0 && inflight.size < window && sender.sendable()) {
-      const body = pending.shift()!;
-      inflight.set(sender.send({ body, durable: true }), body);
-    }
-  };
-  const settled = (ctx: EventContext, ok: boolean): void => {
-    const body = inflight.get(ctx.delivery!);
-    if (body === undefined) return; // rhea reports a modified delivery as released too
-    inflight.delete(ctx.delivery!);
-    if (ok) accepted.add(body);
-    else { pending.unshift(body); resent++; }
-    pump();
-  };
-  sender.on('accepted', (ctx: EventContext) => settled(ctx, true));
-  for (const e of ['released', 'modified', 'rejected']) sender.on(e, (ctx: EventContext) => settled(ctx, false));
-  sender.on('sendable', pump);
-  pump();
-  return { accepted, resent: () => resent };
 }
 
 describe('connector failover to a master/slave pair', function () {
