@@ -1,7 +1,6 @@
 // Builds a RouterNode and its listener specs from a validated configuration.
 
-import type { LoadedConfig, AddressEntity, LogEntity } from '../config/entities';
-import type { AddressRule } from '../core/address-table';
+import type { LoadedConfig, LogEntity } from '../config/entities';
 import { timersFromRouterSettings } from '../core/linkstate';
 import { RouterNode } from '../node/router-node';
 import { Logging, LogSettings } from '../observe/logger';
@@ -41,13 +40,7 @@ export function nodeFromConfig(config: LoadedConfig, logging = loggingFromConfig
   return node;
 }
 
-export function addressRule(a: AddressEntity): AddressRule {
-  return {
-    prefix: a.prefix, pattern: a.pattern, distribution: a.distribution,
-    ingressPhase: a.ingressPhase, egressPhase: a.egressPhase, waypoint: a.waypoint, priority: a.priority,
-  };
-}
 
 // Moved to router/node/specs.ts (management CREATE needs them too; cli is above management).
-export { connectorSpec, listenerSpec } from '../node/specs';
-import { autoLinkConfig, linkRouteConfig } from '../node/specs';
+export { addressRule, connectorSpec, listenerSpec } from '../node/specs';
+import { addressRule, autoLinkConfig, linkRouteConfig } from '../node/specs';

@@ -1,7 +1,9 @@
 // From validated configuration entities to what the router runs: listener and connector specs
-// (weftd at start, management CREATE, configuration reload).
+// and the rules of address, linkRoute and autoLink entities (weftd at start, management CREATE,
+// configuration reload).
 
-import type { AutoLinkEntity, ConnectorEntity, LinkRouteEntity, ListenerEntity } from '../config/entities';
+import type { AddressEntity, AutoLinkEntity, ConnectorEntity, LinkRouteEntity, ListenerEntity } from '../config/entities';
+import type { AddressRule } from '../core/address-table';
 import type { AutoLinkConfig } from '../core/auto-link-config';
 import type { LinkRouteConfig } from '../core/link-route-table';
 import { resolvePort } from '../config/port';
@@ -73,5 +75,12 @@ export function autoLinkConfig(a: AutoLinkEntity): AutoLinkConfig {
   return {
     name: a.name, address: a.address, direction: a.direction, phase: a.phase, connection: a.connection,
     containerId: a.containerId, externalAddress: a.externalAddress, fallback: a.fallback,
+  };
+}
+
+export function addressRule(a: AddressEntity): AddressRule {
+  return {
+    prefix: a.prefix, pattern: a.pattern, distribution: a.distribution,
+    ingressPhase: a.ingressPhase, egressPhase: a.egressPhase, waypoint: a.waypoint, priority: a.priority,
   };
 }

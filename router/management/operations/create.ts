@@ -1,18 +1,17 @@
 // CREATE (reference §7.2): the body (plus `name` from the properties) is validated exactly as a
 // configuration file entity is (router/config/validate-entity.ts); every problem comes back in
-// one 400. Listeners and connectors start, addresses apply to addresses used from now on;
-// linkRoute/autoLink/sslProfile are registered for the code that will act on them.
+// one 400. Listeners and connectors start, addresses apply to addresses used from now on,
+// link routes and auto-links act at once; sslProfile is registered only.
 
 import { AmqpMap } from '../../amqp/codec/values';
 import { ManagementError } from '../../common/errors';
-import type { ConnectorEntity, EntityTypeName, ListenerEntity } from '../../config/entities';
+import type { AddressEntity, AutoLinkEntity, ConnectorEntity, EntityTypeName, LinkRouteEntity, ListenerEntity } from '../../config/entities';
 import { assignIdentity } from '../../config/identity';
 import { ProblemLog } from '../../config/problems';
 import type { RawAttribute, RawEntity } from '../../config/raw-entity';
 import { validateEntity } from '../../config/validate-entity';
 import { canonicalPattern, prefixToPattern } from '../../core/address-pattern';
-import type { Distribution } from '../../core/destination';
-import { connectorSpec, listenerSpec } from '../../node/specs';
+import { addressRule, autoLinkConfig, connectorSpec, linkRouteConfig, listenerSpec } from '../../node/specs';
 import { plainValue } from '../amqp-values';
 import type { EntityType } from '../entity-types';
 import { bodyMap, stringProperty, text, type ManagementRequest } from '../request';
@@ -75,40 +74,23 @@ export async function create(ctx: AgentContext, type: EntityType, req: Managemen
         throw new ManagementError(400, `connector ${draft.name}: ${(err as Error).message}`);
       }
       break;
-    case 'address': {
-      const a = draft.attributes;
-      node.addAddressRule(draft.name, {
-        prefix: a.prefix as string | undefined, pattern: a.pattern as string | undefined, distribution: a.distribution as Distribution,
-        ingressPhase: a.ingressPhase as number, egressPhase: a.egressPhase as number, waypoint: a.waypoint as boolean, priority: a.priority as number | undefined,
-      });
+    case 'address':
+      node.addAddressRule(draft.name, addressRule(entity as unknown as AddressEntity));
       break;
-    }
-    case 'linkRoute': {
-      const a = draft.attributes;
+    case 'linkRoute':
       try {
-        node.linkRoutes.add({
-          name: draft.name, prefix: a.prefix as string | undefined, pattern: a.pattern as string | undefined, direction: a.direction as 'in' | 'out',
-          connection: a.connection as string | undefined, containerId: a.containerId as string | undefined,
-          addExternalPrefix: a.addExternalPrefix as string | undefined, delExternalPrefix: a.delExternalPrefix as string | undefined,
-        });
+        node.linkRoutes.add(linkRouteConfig(entity as unknown as LinkRouteEntity));
       } catch (err) {
         throw new ManagementError(400, `linkRoute ${draft.name}: ${(err as Error).message}`);
       }
       break;
-    }
-    case 'autoLink': {
-      const a = draft.attributes;
+    case 'autoLink':
       try {
-        node.autoLinks.add({
-          name: draft.name, address: a.address as string, direction: a.direction as 'in' | 'out', phase: a.phase as number | undefined,
-          connection: a.connection as string | undefined, containerId: a.containerId as string | undefined,
-          externalAddress: a.externalAddress as string | undefined, fallback: a.fallback as boolean | undefined,
-        });
+        node.autoLinks.add(autoLinkConfig(entity as unknown as AutoLinkEntity));
       } catch (err) {
         throw new ManagementError(400, `autoLink ${draft.name}: ${(err as Error).message}`);
       }
       break;
-    }
     default: break; // registered only (sslProfile)
   }
   node.configEntities.add({ type: config, name: draft.name, identity: draft.identity, attributes: { ...draft.attributes } });
