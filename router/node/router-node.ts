@@ -243,11 +243,8 @@ export class RouterNode {
     const client = new ClientConnection(this, id, spec, peer, 'in');
     const mechanisms = spec.saslMechanisms ?? (spec.authenticatePeer ? ['PLAIN'] : ['ANONYMOUS', 'PLAIN']);
     client.connection = new Connection(socket, {
+      ...this.clientOptions(id, spec),
       server: true,
-      containerId: this.id,
-      maxFrameSize: Math.max(512, spec.maxFrameSize),
-      channelMax: spec.maxSessions - 1,
-      idleTimeoutMs: spec.idleTimeoutSeconds * 1000,
       sasl: {
         mechanisms: spec.authenticatePeer ? mechanisms.filter((m) => m !== 'ANONYMOUS') : mechanisms,
         // Without authentication any PLAIN identity is taken as given; with it, only known users pass.
@@ -255,9 +252,6 @@ export class RouterNode {
       },
       requireSasl: spec.authenticatePeer,
       sessionWindow: spec.maxSessionFrames,
-      offeredCapabilities: ['ANONYMOUS-RELAY', 'qd.streaming-links'],
-      properties: new AmqpMap([[sym('product'), 'weft'], [sym('version'), WEFT_VERSION], [sym('qd.conn-id'), int(id)]]),
-      trace: this.frameTrace(id),
     }, withLinkRoutes(this.linkRoutes, client));
     this.connections.add(client);
   }
@@ -269,6 +263,19 @@ export class RouterNode {
   frameTrace(id: number): ConnectionOptions['trace'] {
     const traceLog = this.log.server;
     return traceLog.enabled('trace') ? (dir, ch, name, fields, n) => traceLog.trace(formatFrame(id, ch, dir, name, fields, n)) : undefined;
+  }
+
+  /** Engine options every client-side connection shares, accepted (listener) or made (connector). */
+  private clientOptions(id: number, spec: { maxFrameSize: number; maxSessions: number; idleTimeoutSeconds: number }): Omit<ConnectionOptions, 'server'> {
+    return {
+      containerId: this.id,
+      maxFrameSize: Math.max(512, spec.maxFrameSize),
+      channelMax: spec.maxSessions - 1,
+      idleTimeoutMs: spec.idleTimeoutSeconds * 1000,
+      offeredCapabilities: ['ANONYMOUS-RELAY', 'qd.streaming-links'],
+      properties: new AmqpMap([[sym('product'), 'weft'], [sym('version'), WEFT_VERSION], [sym('qd.conn-id'), int(id)]]),
+      trace: this.frameTrace(id),
+    };
   }
 
   /** Engine options of an inter-router connection (reference §2.1, §2.2). */
@@ -308,16 +315,10 @@ export class RouterNode {
       // attaches and is attached to like any client connection.
       const client = new ClientConnection(this, id, connectorListenerSpec(spec), peer, 'out');
       client.connection = new Connection(socket, {
+        ...this.clientOptions(id, spec),
         server: false,
-        containerId: this.id,
         hostname: url.host,
-        maxFrameSize: Math.max(512, spec.maxFrameSize),
-        channelMax: spec.maxSessions - 1,
-        idleTimeoutMs: spec.idleTimeoutSeconds * 1000,
         saslClient: { mechanisms: spec.saslMechanisms, username: spec.saslUsername, password: spec.saslPassword },
-        offeredCapabilities: ['ANONYMOUS-RELAY', 'qd.streaming-links'],
-        properties: new AmqpMap([[sym('product'), 'weft'], [sym('version'), WEFT_VERSION], [sym('qd.conn-id'), int(id)]]),
-        trace: this.frameTrace(id),
       }, withLinkRoutes(this.linkRoutes, client));
       this.connections.add(client);
       return client.connection;
