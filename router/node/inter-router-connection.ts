@@ -45,6 +45,8 @@ export class InterRouterConnection implements ConnectionEvents, Peer {
   private readonly streaming = new Set<Consumer>();
   /** Streaming links with nothing left to write, reused before a new one is attached. */
   private readonly streamingIdle: Consumer[] = [];
+  /** The peer offered `qd.streaming-links` in its open (read once, not per delivery). */
+  private peerStreams = false;
   private incomingDataCount = 0;
   private outgoingDataCount = 0;
   private up = false;
@@ -71,6 +73,7 @@ export class InterRouterConnection implements ConnectionEvents, Peer {
 
   onOpen(c: Connection): void {
     connectionOpened(this); // the Opened line, link lines and message tracing (connection-log.ts)
+    this.peerStreams = symbolList(c.remoteOpen?.offeredCapabilities).includes('qd.streaming-links');
     if (!this.initiator) return;
     // 11 sessions: control on channel 0, priority n on channel n+1; receiver before sender.
     for (let channel = 0; channel <= DATA_PRIORITIES; channel++) {
@@ -150,7 +153,7 @@ export class InterRouterConnection implements ConnectionEvents, Peer {
    * Undefined when the peer did not offer `qd.streaming-links`.
    */
   streamingDestination(): Consumer | undefined {
-    if (!this.up || !symbolList(this.connection.remoteOpen?.offeredCapabilities).includes('qd.streaming-links')) return undefined;
+    if (!this.up || !this.peerStreams) return undefined;
     const idle = this.streamingIdle.pop();
     if (idle) return idle;
     const a = interRouterAttach(`qdlink.${randomId(this.node.random)}`, 0, false, 'data');
