@@ -12,13 +12,10 @@ import { expect } from 'chai';
 import type { Connection, EventContext, Receiver } from 'rhea';
 import { Mesh, meshOutput, stopMesh } from '../helpers/mesh';
 import { RouteContainerPeer } from '../helpers/route-container-peer';
-import { brokerConnector, startLine, waitForLinkRoute } from '../helpers/link-route-line';
+import { brokerConnector, linkRoutes, startLine, waitForLinkRoute } from '../helpers/link-route-line';
 import { closeConnection, collectMessages, nextEvent, openReceiver, openSender, recordFlows, rheaConnect, sendable } from '../helpers/rhea-client';
 import { waitFor } from '../helpers/router-process';
 
-const route = (match: string, direction: 'in' | 'out', activation: string, extra = ''): string =>
-  `linkRoute {\n    ${match}\n    direction: ${direction}\n    ${activation}\n${extra}}\n`;
-const both = (match: string, activation: string, extra = ''): string => route(match, 'in', activation, extra) + route(match, 'out', activation, extra);
 
 describe('link routes: what each end sees (route-container peer behind R3, client on R1)', function () {
   this.timeout(40000);
@@ -44,12 +41,12 @@ describe('link routes: what each end sees (route-container peer behind R3, clien
       refuse: (address) => (address.startsWith('broker.refused') ? { condition: 'amqp:not-found', description: 'no such queue here' } : undefined),
     });
     const r3 = brokerConnector(peer.port) + brokerConnector(peer.port, 'by-id')
-      + both('prefix: broker.', 'connection: broker')
-      + both('pattern: orders.*.eu', 'connection: broker')
-      + both('prefix: ext.', 'connection: broker', '    delExternalPrefix: ext.\n    addExternalPrefix: queue/\n')
-      + both('prefix: byid', 'containerId: route-container-peer');
+      + linkRoutes({ prefix: 'broker.' })
+      + linkRoutes({ pattern: 'orders.*.eu' })
+      + linkRoutes({ prefix: 'ext.' }, 'connection: broker', '    delExternalPrefix: ext.\n    addExternalPrefix: queue/\n')
+      + linkRoutes({ prefix: 'byid' }, 'containerId: route-container-peer');
     // On R1 a route whose connection never opens: attaches to it have no route.
-    mesh = await startLine({ r3, r1: both('prefix: nowhere', 'connection: absent') });
+    mesh = await startLine({ r3, r1: linkRoutes({ prefix: 'nowhere' }, 'connection: absent') });
     for (const a of ['broker.probe', 'orders.x.eu', 'ext.probe', 'byid.probe']) await waitForLinkRoute(mesh.get('R1')!.ports.amqp, a);
   });
   afterEach(async function () {
